@@ -1,0 +1,156 @@
+/**
+ * What every experiment and script shares on the command line: parsing of typed option values
+ * with clear messages, exit code 2 for bad input, and progress on stderr.
+ *
+ * @module
+ */
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/**
+ * Bad input from the user (an option value, a data file): reported as `error: ...` with exit
+ * code 2, never with a stack trace.
+ */
+export class UsageError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Parses `args` with node:util's parseArgs; unknown options become {@linkcode UsageError}s. */
+export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
+  args: string[],
+  options: T,
+) {
+  // `deno task x -- --flag` passes the "--" through; it is not an end-of-options marker here.
+  const rest = args[0] === "--" ? args.slice(1) : args;
+  try {
+    return parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ""));
+  }
+}
+
+/** An integer option, at least `min`. */
+export function integerOption(name: string, text: string, min = Number.MIN_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value) || value < min) {
+    throw new UsageError(
+      `--${name} must be an integer${
+        min > Number.MIN_SAFE_INTEGER ? ` >= ${min}` : ""
+      }, got "${text}"`,
+    );
+  }
+  return value;
+}
+
+/** A finite number option, with an optional lower bound (`exclusive` for > instead of >=). */
+export function numberOption(
+  name: string,
+  text: string,
+  min = -Infinity,
+  exclusive = false,
+): number {
+  const value = Number(text);
+  const tooSmall = exclusive ? value <= min : value < min;
+  if (text.trim() === "" || !Number.isFinite(value) || tooSmall) {
+    const bound = min === -Infinity ? "" : ` ${exclusive ? ">" : ">="} ${min}`;
+    throw new UsageError(`--${name} must be a number${bound}, got "${text}"`);
+  }
+  return value;
+}
+
+/** An option that must be one of `choices`. */
+export function choiceOption<C extends string>(
+  name: string,
+  text: string,
+  choices: readonly C[],
+): C {
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(", ")}, got "${text}"`);
+  }
+  return text as C;
+}
+
+/**
+ * Runs a command's main function: known input errors print `error: <message>` and exit 2
+ * (before any training when they come from options); anything else is a bug and keeps its stack.
+ */
+export async function runMain(
+  main: () => Promise<void>,
+  isInputError: (error: unknown) => boolean = () => false,
+): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof UsageError || isInputError(error)) {
+      console.error(`error: ${(error as Error).message}`);
+      Deno.exit(2);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Progress on stderr: a bar with an ETA redrawn in place on a terminal, otherwise a plain line
+ * every `intervalSeconds`.
+ */
+export class Progress {
+  #total: number;
+  #started = performance.now();
+  #lastDraw = -Infinity;
+  #tty = Deno.stderr.isTerminal();
+  #interval: number;
+  #encoder = new TextEncoder();
+
+  /** A progress display for `total` units of work. */
+  constructor(total: number, intervalSeconds = 5) {
+    this.#total = total;
+    this.#interval = intervalSeconds * 1000;
+  }
+
+  /** Reports `done` units and a short status; redraws at most 10 times a second. */
+  update(done: number, status: string): void {
+    const now = performance.now();
+    if (now - this.#lastDraw < (this.#tty ? 100 : this.#interval) && done < this.#total) return;
+    this.#lastDraw = now;
+    const fraction = this.#total === 0 ? 1 : done / this.#total;
+    const elapsed = (now - this.#started) / 1000;
+    const eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : NaN;
+    const percent = `${(100 * fraction).toFixed(1)}%`.padStart(6);
+    const text = `${percent} ${status} elapsed ${formatDuration(elapsed)} ETA ${
+      formatDuration(eta)
+    }`;
+    if (this.#tty) {
+      const width = 24;
+      const filled = Math.round(width * fraction);
+      const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+      this.#write(`\r\x1b[2K${bar} ${text}`);
+    } else {
+      this.#write(`${text}\n`);
+    }
+  }
+
+  /** Ends the bar's line (on a terminal) and prints `message`. */
+  log(message: string): void {
+    this.#write(`${this.#tty ? "\r\x1b[2K" : ""}${message}\n`);
+    this.#lastDraw = -Infinity;
+  }
+
+  #write(text: string): void {
+    Deno.stderr.writeSync(this.#encoder.encode(text));
+  }
+}
+
+/** Seconds as `1h02m`, `3m05s` or `12s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "?";
+  const s = Math.round(seconds);
+  if (s >= 3600) {
+    return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  }
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${s}s`;
+}

@@ -1,0 +1,62 @@
+// Helpers shared by the tests of @gradnets/core; not exported by the package.
+
+import * as tf from "@tensorflow/tfjs";
+import { AssertionError } from "node:assert/strict";
+
+/**
+ * Central finite differences of a scalar function with respect to every element of `variable`:
+ * (f(v + eps) - f(v - eps)) / (2 eps), one element at a time.
+ */
+export function numericGradient(f: () => number, variable: tf.Variable, eps = 1e-2): Float32Array {
+  const original = variable.dataSync().slice() as Float32Array;
+  const gradient = new Float32Array(original.length);
+  const probe = original.slice();
+  for (let i = 0; i < original.length; i++) {
+    probe[i] = original[i] + eps;
+    variable.assign(tf.tensor(probe, variable.shape));
+    const plus = f();
+    probe[i] = original[i] - eps;
+    variable.assign(tf.tensor(probe, variable.shape));
+    const minus = f();
+    probe[i] = original[i];
+    gradient[i] = (plus - minus) / (2 * eps);
+  }
+  variable.assign(tf.tensor(original, variable.shape));
+  return gradient;
+}
+
+/** Asserts |actual - expected| <= atol + rtol * |expected| elementwise, naming the first miss. */
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { rtol = 1e-5, atol = 1e-6, what = "values" } = {},
+): void {
+  if (actual.length !== expected.length) {
+    throw new AssertionError({
+      message: `${what}: length ${actual.length} != ${expected.length}`,
+      actual: actual.length,
+      expected: expected.length,
+    });
+  }
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i], e = expected[i];
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+      throw new AssertionError({
+        message: `${what}[${i}]: ${a} is not close to ${e} (rtol ${rtol}, atol ${atol})`,
+        actual: a,
+        expected: e,
+      });
+    }
+  }
+}
+
+/** Deterministic pseudo-random values in [-scale, scale). */
+export function fixture(count: number, seed: number, scale = 1): Float32Array {
+  let state = seed >>> 0;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = (state / 4294967296 * 2 - 1) * scale;
+  }
+  return out;
+}

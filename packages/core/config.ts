@@ -1,0 +1,231 @@
+/**
+ * The typed configuration of a training run, its validation, and its flat form for CSV rows.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { BackendName } from "./backend.ts";
+import { BACKENDS } from "./backend.ts";
+import { type Initializer, validateInitializer } from "./initializers.ts";
+import type { LossReduction } from "./losses.ts";
+import { type OptimizerConfig, validateOptimizer } from "./optimizers.ts";
+import { type Schedule, validateSchedule } from "./schedules.ts";
+
+/**
+ * The hidden layers of a model (the input layer is always dense ReLU, the output layer dense
+ * linear into softmax).
+ * - `grelu`: the notebook's GReLU with identity skip, `y = g*relu(xW+b) + (1-g)*x`.
+ */
+export type Architecture = { readonly kind: "grelu" };
+
+/** The names of the architectures, for validating user input. */
+export const ARCHITECTURES: readonly Architecture["kind"][] = ["grelu"];
+
+/** Everything that defines a training run. Two runs with equal configs give equal results. */
+export interface RunConfig {
+  /** Dataset name: `mnist`, or `idx:<folder>` for MNIST-format files from another folder. */
+  readonly dataset: string;
+  /** Only the first `dataLimit` images of each split are used (quick checks); null: all. */
+  readonly dataLimit: number | null;
+  /** The hidden layers. */
+  readonly architecture: Architecture;
+  /** Number of layers, counted as the notebook does: input + hidden + output. At least 2. */
+  readonly depth: number;
+  /** Width of the input and hidden layers. */
+  readonly width: number;
+  /** Initialiser of the weight matrices. */
+  readonly init: Initializer;
+  /** Constant initial value of the biases. */
+  readonly biasInit: number;
+  /** How g moves with training progress. */
+  readonly schedule: Schedule;
+  /** The optimiser. */
+  readonly optimizer: OptimizerConfig;
+  /** Mean (default) or sum (the notebook's) over the batch. */
+  readonly lossReduction: LossReduction;
+  /** Examples per step. */
+  readonly batchSize: number;
+  /** Epochs of training. */
+  readonly epochs: number;
+  /** Seed of all randomness: initialisation, shuffling, dropout. */
+  readonly seed: number;
+  /** tfjs backend. Results can differ between backends in the last bits, so it is recorded. */
+  readonly backend: BackendName;
+}
+
+/**
+ * The 2015 notebook's configuration: 50 layers of width 50, GReLU, tau 10, batch 50,
+ * 20 epochs, truncated normal std 0.1, bias 0.1, SGD 0.01 on the summed loss.
+ *
+ * @example
+ * ```ts
+ * import { NOTEBOOK_CONFIG } from "@gradnets/core";
+ * console.assert(NOTEBOOK_CONFIG.depth === 50 && NOTEBOOK_CONFIG.lossReduction === "sum");
+ * ```
+ */
+export const NOTEBOOK_CONFIG: RunConfig = {
+  dataset: "mnist",
+  dataLimit: null,
+  architecture: { kind: "grelu" },
+  depth: 50,
+  width: 50,
+  init: { kind: "truncated-normal", std: 0.1 },
+  biasInit: 0.1,
+  schedule: { kind: "linear", tau: 10 },
+  optimizer: { kind: "sgd", learningRate: 0.01 },
+  lossReduction: "sum",
+  batchSize: 50,
+  epochs: 20,
+  seed: 1,
+  backend: "wasm",
+};
+
+/**
+ * A config that makes no sense: `field` names the offending field.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError } from "@gradnets/core";
+ * const error = new ConfigError("depth", "depth must be an integer >= 2, got 1");
+ * console.assert(error.field === "depth");
+ * ```
+ */
+export class ConfigError extends Error {
+  /** The config field that is wrong. */
+  readonly field: string;
+  /** Creates the error. */
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = "ConfigError";
+    this.field = field;
+  }
+}
+
+/**
+ * Checks every field of a config, and throws a {@linkcode ConfigError} naming the first bad one.
+ *
+ * @example
+ * ```ts
+ * import { NOTEBOOK_CONFIG, validateConfig } from "@gradnets/core";
+ * validateConfig(NOTEBOOK_CONFIG);
+ * let field = "";
+ * try { validateConfig({ ...NOTEBOOK_CONFIG, depth: 1 }); } catch (e) { field = (e as { field: string }).field; }
+ * console.assert(field === "depth");
+ * ```
+ */
+export function validateConfig(config: RunConfig): void {
+  const positiveInteger = (field: keyof RunConfig, value: number, min = 1) => {
+    if (!Number.isInteger(value) || value < min) {
+      throw new ConfigError(field, `${field} must be an integer >= ${min}, got ${value}`);
+    }
+  };
+  if (!ARCHITECTURES.includes(config.architecture?.kind)) {
+    throw new ConfigError(
+      "architecture",
+      `unknown architecture ${JSON.stringify(config.architecture?.kind)} (known: ${
+        ARCHITECTURES.join(", ")
+      })`,
+    );
+  }
+  positiveInteger("depth", config.depth, 2);
+  positiveInteger("width", config.width);
+  positiveInteger("batchSize", config.batchSize);
+  positiveInteger("epochs", config.epochs);
+  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff) {
+    throw new ConfigError("seed", `seed must be an integer in 0 .. 2^32-1, got ${config.seed}`);
+  }
+  if (config.dataLimit !== null) positiveInteger("dataLimit", config.dataLimit);
+  if (!Number.isFinite(config.biasInit)) {
+    throw new ConfigError("biasInit", `biasInit must be a finite number, got ${config.biasInit}`);
+  }
+  const problems: [keyof RunConfig, string | undefined][] = [
+    ["init", validateInitializer(config.init)],
+    ["schedule", validateSchedule(config.schedule)],
+    ["optimizer", validateOptimizer(config.optimizer)],
+  ];
+  for (const [field, problem] of problems) {
+    if (problem !== undefined) throw new ConfigError(field, problem);
+  }
+  if (config.lossReduction !== "mean" && config.lossReduction !== "sum") {
+    throw new ConfigError(
+      "lossReduction",
+      `lossReduction must be mean or sum, got ${JSON.stringify(config.lossReduction)}`,
+    );
+  }
+  if (!BACKENDS.includes(config.backend)) {
+    throw new ConfigError(
+      "backend",
+      `unknown backend ${JSON.stringify(config.backend)} (known: ${BACKENDS.join(", ")})`,
+    );
+  }
+}
+
+/** A config flattened to CSV columns: snake_case names, numbers and strings. */
+export type ConfigColumns = Record<string, string | number | boolean | null>;
+
+/**
+ * Flattens a config into CSV columns. A nested union such as `schedule: {kind: "linear", tau: 10}`
+ * becomes `schedule = linear, schedule_tau = 10`.
+ *
+ * @example
+ * ```ts
+ * import { configColumns, NOTEBOOK_CONFIG } from "@gradnets/core";
+ * const columns = configColumns(NOTEBOOK_CONFIG);
+ * console.assert(columns.schedule === "linear" && columns.schedule_tau === 10);
+ * console.assert(columns.optimizer_learning_rate === 0.01 && columns.loss_reduction === "sum");
+ * ```
+ */
+export function configColumns(config: RunConfig): ConfigColumns {
+  const columns: ConfigColumns = {};
+  for (const [key, value] of Object.entries(config)) {
+    const name = snakeCase(key);
+    if (value !== null && typeof value === "object") {
+      for (const [inner, innerValue] of Object.entries(value)) {
+        if (inner === "kind") columns[name] = innerValue as string;
+        else columns[`${name}_${snakeCase(inner)}`] = innerValue as string | number | boolean;
+      }
+    } else {
+      columns[name] = value as string | number | null;
+    }
+  }
+  return columns;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * A run's id: the first 12 hex digits of the SHA-256 of its config in canonical JSON (keys
+ * sorted), so equal configs share an id and any changed field gives a new one.
+ *
+ * @example
+ * ```ts
+ * import { NOTEBOOK_CONFIG, runId } from "@gradnets/core";
+ * console.assert(runId(NOTEBOOK_CONFIG) === runId({ ...NOTEBOOK_CONFIG }));
+ * console.assert(runId(NOTEBOOK_CONFIG) !== runId({ ...NOTEBOOK_CONFIG, seed: 2 }));
+ * ```
+ */
+export function runId(config: RunConfig): string {
+  return createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 12);
+}
+
+/**
+ * JSON with object keys sorted at every level: the same value always gives the same text.
+ *
+ * @example
+ * ```ts
+ * import { canonicalJson } from "@gradnets/core";
+ * console.assert(canonicalJson({ b: 1, a: { d: 2, c: 3 } }) === '{"a":{"c":3,"d":2},"b":1}');
+ * ```
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v) =>
+      v !== null && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+  );
+}

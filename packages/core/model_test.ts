@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { assertAllClose, fixture } from "./_testing.ts";
+import { useBackend } from "./backend.ts";
+import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
+import { layerContext } from "./layers/layer.ts";
+import { softmaxCrossEntropy } from "./losses.ts";
+import { createModel } from "./model.ts";
+import { Random } from "./random.ts";
+
+await useBackend("wasm");
+
+const SMALL: RunConfig = { ...NOTEBOOK_CONFIG, depth: 6, width: 8, lossReduction: "mean" };
+
+Deno.test("the model counts layers as the notebook does: input + (depth - 2) hidden + output", () => {
+  const model = createModel(NOTEBOOK_CONFIG, { inputSize: 784, classes: 10 }, new Random(1));
+  assert.equal(model.layers.length, 50);
+  assert.deepEqual(
+    [model.layers[0].name, model.layers[1].name, model.layers[48].name, model.layers[49].name],
+    ["input", "hidden1", "hidden48", "output"],
+  );
+  assert.deepEqual(model.variables[0].shape, [784, 50]);
+  assert.deepEqual(model.variables[99].shape, [10]);
+  model.dispose();
+});
+
+Deno.test("the same seed builds the same weights; another seed other weights", () => {
+  const weights = (seed: number) => {
+    const model = createModel(SMALL, { inputSize: 12, classes: 3 }, new Random(seed));
+    const values = model.variables.map((v) => Array.from(v.dataSync()));
+    model.dispose();
+    return values;
+  };
+  assert.deepEqual(weights(1), weights(1));
+  assert.notDeepEqual(weights(1), weights(2));
+});
+
+Deno.test("manual backward pass equals tfjs autodiff of the reference model", () => {
+  const model = createModel(SMALL, { inputSize: 12, classes: 3 }, new Random(4));
+  const x = tf.tensor2d(fixture(5 * 12, 8), [5, 12]);
+  const labels = new Uint8Array([0, 2, 1, 1, 0]);
+  const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), 3);
+  for (const g of [0, 0.4, 1]) {
+    const manual = tf.tidy(() => {
+      const ctx = layerContext(g, true, new Random(1));
+      const pass = model.forward(x, ctx);
+      const { gradient } = softmaxCrossEntropy(pass.logits.dataSync() as Float32Array, labels, 3);
+      return pass.backward(tf.tensor2d(gradient, [5, 3])).grads.map((t) => t.dataSync().slice());
+    });
+    const autodiff = tf.tidy(() => {
+      const { grads } = tf.variableGrads(
+        () =>
+          tf.losses.softmaxCrossEntropy(
+            oneHot,
+            model.reference(x, layerContext(g, true, new Random(1))),
+          ) as tf.Scalar,
+        model.variables as tf.Variable[],
+      );
+      return model.variables.map((v) => grads[v.name].dataSync().slice());
+    });
+    manual.forEach((m, i) =>
+      assertAllClose(m as Float32Array, autodiff[i] as Float32Array, {
+        rtol: 1e-4,
+        atol: 1e-6,
+        what: `g=${g} grad ${i}`,
+      })
+    );
+  }
+  tf.dispose([x, oneHot]);
+  model.dispose();
+});

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { batches, type Dataset, loadMnist, shuffledOrder } from "@gradnets/data";
+import { useBackend } from "./backend.ts";
+import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
+import { createModel } from "./model.ts";
+import { createOptimizer } from "./optimizers.ts";
+import { Random } from "./random.ts";
+import { train, trainStep } from "./train.ts";
+
+await useBackend("wasm");
+
+const mnist: Dataset = await loadMnist({ limit: 2500 });
+const SMALL: RunConfig = {
+  ...NOTEBOOK_CONFIG,
+  depth: 6,
+  width: 16,
+  lossReduction: "mean",
+  init: { kind: "he" },
+  optimizer: { kind: "sgd", learningRate: 0.1 },
+  schedule: { kind: "linear", tau: 0.5 },
+  epochs: 1,
+};
+
+/** Losses of the first `steps` steps of a run with this seed. */
+function losses(seed: number, steps: number): number[] {
+  const random = new Random(seed);
+  const model = createModel(
+    { ...SMALL, seed },
+    { inputSize: 784, classes: 10 },
+    random.fork("init"),
+  );
+  const optimizer = createOptimizer(SMALL.optimizer);
+  const shuffle = random.fork("shuffle");
+  const order = shuffledOrder(mnist.train.count, () => shuffle.uniform());
+  const out: number[] = [];
+  for (const batch of batches(mnist.train, order, SMALL.batchSize)) {
+    if (out.length === steps) break;
+    out.push(trainStep(model, optimizer, batch, mnist, 0.5, random, SMALL, false).loss);
+  }
+  model.dispose();
+  return out;
+}
+
+Deno.test("the same seed gives identical losses over 50 steps; another seed does not", () => {
+  const a = losses(1, 50), b = losses(1, 50), c = losses(2, 50);
+  assert.equal(a.length, 50);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  // And the network learns something in those steps.
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  assert.ok(
+    mean(a.slice(40)) < mean(a.slice(0, 10)),
+    `loss did not fall: ${a.slice(0, 3)} .. ${a.slice(-3)}`,
+  );
+});
+
+Deno.test("no tensor outlives an epoch of training and evaluation", async () => {
+  await train(SMALL, mnist); // warm up: tfjs keeps a few tensors of its own on first use
+  const before = tf.memory().numTensors;
+  const result = await train(SMALL, mnist);
+  assert.equal(result.status, "completed");
+  assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("a training run records one row per epoch, g rising, and per-layer gradient norms", async () => {
+  const result = await train({ ...SMALL, epochs: 2, schedule: { kind: "linear", tau: 2 } }, mnist);
+  assert.deepEqual(result.epochs.map((e) => e.epoch), [0, 1, 2]);
+  assert.deepEqual(result.epochs.map((e) => e.step), [0, 50, 100]);
+  assert.equal(result.epochs[0].g, 0);
+  assert.equal(result.epochs[2].g, 99 / 50 / 2);
+  // Twice chance after 100 steps: the model learns (a broken gradient stays at 10%).
+  assert.ok(
+    result.epochs[2].validationAccuracy! > 0.2,
+    `accuracy ${result.epochs[2].validationAccuracy}`,
+  );
+  const layers = new Set(result.gradientNorms.map((n) => n.layerName));
+  assert.equal(layers.size, 6);
+  assert.ok(result.gradientNorms.every((n) => n.meanNorm >= 0 && n.samples === 1));
+});
+
+Deno.test("a diverging run ends with status diverged and the step, not an exception", async () => {
+  const result = await train({
+    ...SMALL,
+    lossReduction: "sum",
+    optimizer: { kind: "sgd", learningRate: 1e3 },
+    schedule: { kind: "linear", tau: 0 },
+  }, mnist);
+  assert.equal(result.status, "diverged");
+  assert.ok(result.divergedStep! >= 1 && result.divergedStep! <= 50);
+  assert.match(result.divergedReason!, /^loss (NaN|Infinity)/);
+  const last = result.epochs.at(-1)!;
+  assert.equal(last.status, "diverged");
+  assert.equal(last.validationAccuracy, null);
+});

