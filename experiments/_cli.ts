@@ -23,11 +23,12 @@ export class UsageError extends Error {
 export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
   args: string[],
   options: T,
+  allowPositionals = false,
 ) {
   // `deno task x -- --flag` passes the "--" through; it is not an end-of-options marker here.
   const rest = args[0] === "--" ? args.slice(1) : args;
   try {
-    return parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+    return parseArgs({ args: rest, options, strict: true, allowPositionals });
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ""));
   }
@@ -131,6 +132,11 @@ export class Progress {
     } else {
       this.#write(`${text}\n`);
     }
+  }
+
+  /** Seconds since the display was created. */
+  get elapsedSeconds(): number {
+    return (performance.now() - this.#started) / 1000;
   }
 
   /** Ends the bar's line (on a terminal) and prints `message`. */

@@ -77,11 +77,11 @@ async function timeDepth(
   await useBackend(backend);
   const random = new Random(1);
   const model = createModel(config, { inputSize: 784, classes: 10 }, random.fork("init"));
-  const optimizer = createOptimizer(config.optimizer);
+  const optimizer = createOptimizer(config.optimizer, model.variables.map((v) => v.shape));
   const order = shuffledOrder(data.train.count, () => random.uniform());
   const iterator = batches(data.train, order, config.batchSize);
-  const step = () =>
-    trainStep(model, optimizer, iterator.next().value!, data, 0.5, random, config, false);
+  const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: false };
+  const step = () => trainStep(model, optimizer, iterator.next().value!, data, settings, config);
   for (let i = 0; i < 10; i++) step(); // warm-up: kernels compiled, buffers allocated
   const train: number[] = [];
   for (let r = 0; r < repeats; r++) {

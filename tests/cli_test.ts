@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { encodeIdx, MNIST_FILES } from "@gradnets/data";
 import { parseCsv } from "@gradnets/analysis";
 
-const SCRIPT = new URL("../experiments/seed-notebook.ts", import.meta.url).pathname;
+const SCRIPT = new URL("../experiments/main.ts", import.meta.url).pathname;
 
 async function run(...args: string[]) {
   const output = await new Deno.Command(Deno.execPath(), {
@@ -43,7 +43,7 @@ Deno.test("bad option values exit 2 naming the option", async (t) => {
     [["--backend", "gpu"], /--backend must be one of wasm, cpu, got "gpu"/],
     [["--lr", "fast"], /--lr must be a number > 0, got "fast"/],
     [["--epochs", "2.5"], /--epochs must be an integer >= 1/],
-    [["--loss", "max"], /--loss must be one of sum, mean, both/],
+    [["--loss", "max"], /--loss must be one of sum, mean, got "max"/],
     [["--bogus"], /Unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {
@@ -85,10 +85,21 @@ Deno.test("--data with malformed IDX files exits 2 with the file and the problem
 });
 
 Deno.test("a tiny run on real MNIST writes the documented tables", async () => {
-  const out = await Deno.makeTempDir();
+  const root = await Deno.makeTempDir();
   try {
-    const result = await run("--depth", "4", "--epochs", "1", "--limit", "500", "--out", out);
+    const result = await run(
+      "seed-notebook",
+      "--depth",
+      "4",
+      "--epochs",
+      "1",
+      "--limit",
+      "500",
+      "--out",
+      root,
+    );
     assert.equal(result.code, 0, result.stderr);
+    const out = join(root, "seed-notebook");
     const runs = parseCsv(await Deno.readTextFile(join(out, "runs.csv")), [
       "run_id",
       "loss_reduction",
@@ -116,7 +127,97 @@ Deno.test("a tiny run on real MNIST writes the documented tables", async () => {
     ]);
     assert.equal(norms.length, 2 * 4);
     assert.match(await Deno.readTextFile(join(out, "README.md")), /never used for\s+any decision/);
+    // Rerunning the same command finds both runs stored and trains nothing.
+    const again = await run(
+      "seed-notebook",
+      "--depth",
+      "4",
+      "--epochs",
+      "1",
+      "--limit",
+      "500",
+      "--out",
+      root,
+    );
+    assert.match(again.stderr, /2 runs: 2 stored, 0 to train/);
   } finally {
-    await Deno.remove(out, { recursive: true });
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("any architecture runs by config: --arch, --set and --config", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const configFile = join(root, "configs.json");
+    await Deno.writeTextFile(
+      configFile,
+      JSON.stringify([
+        { architecture: { kind: "rezero" }, depth: 4, epochs: 1, lossReduction: "mean" },
+        {
+          architecture: { kind: "plain" },
+          depth: 4,
+          epochs: 1,
+          dropout: { kind: "gradual", rate: 0.1 },
+        },
+      ]),
+    );
+    const fromFile = await run("--config", configFile, "--limit", "300", "--out", root);
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    const runs = parseCsv(await Deno.readTextFile(join(root, "custom", "runs.csv")), [
+      "architecture",
+      "dropout",
+    ]);
+    assert.deepEqual(runs.map((r) => [r.architecture, r.dropout]), [["rezero", "none"], [
+      "plain",
+      "gradual",
+    ]]);
+
+    const highway = await run(
+      "seed-notebook",
+      "--arch",
+      "highway",
+      "--set",
+      "architecture.carryBias=-1",
+      "--loss",
+      "mean",
+      "--depth",
+      "3",
+      "--epochs",
+      "1",
+      "--limit",
+      "300",
+      "--out",
+      root,
+    );
+    assert.equal(highway.code, 0, highway.stderr);
+    const rows = parseCsv(await Deno.readTextFile(join(root, "seed-notebook", "runs.csv")), [
+      "architecture_carry_bias",
+    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.architecture, r.architecture_carry_bias, r.loss_reduction]),
+      [["highway", "-1", "mean"]],
+    );
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("config mistakes exit 2 naming the field", async (t) => {
+  const cases: [string[], RegExp][] = [
+    [["--set", "archtecture=plain"], /unknown config field "archtecture"/],
+    [["--set", "dropout.kind=gradual"], /dropout rate must be in \[0, 1\), got undefined/],
+    [["--set", "architecture.kind=transformer"], /unknown architecture "transformer"/],
+    [["--set", "optimizer.learningRate=-1"], /learning rate must be a number > 0, got -1/],
+    [
+      ["--arch", "densenet"],
+      /--arch must be one of grelu, grelu-leaky, plain, highway, residual, rezero/,
+    ],
+    [["no-such-experiment"], /unknown experiment "no-such-experiment"/],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(
+      args.join(" "),
+      async () => assertCleanError(await run(...args, "--list"), message),
+    );
   }
 });

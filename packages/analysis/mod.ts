@@ -13,3 +13,4 @@
 
 export * from "./csv.ts";
 export * from "./results.ts";
+export * from "./run_store.ts";

@@ -2,6 +2,8 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { AssertionError } from "node:assert/strict";
+import { type Layer, layerContext } from "./layers/layer.ts";
+import { Random } from "./random.ts";
 
 /**
  * Central finite differences of a scalar function with respect to every element of `variable`:
@@ -59,4 +61,42 @@ export function fixture(count: number, seed: number, scale = 1): Float32Array {
     out[i] = (state / 4294967296 * 2 - 1) * scale;
   }
   return out;
+}
+
+/**
+ * Checks a layer's hand-written backward pass against central finite differences of its
+ * reference formula, for the input and every parameter, with the loss L = sum(y * R).
+ */
+export function checkLayerGradients(
+  layer: Layer,
+  { batch = 4, width = 6, g = 0.3, seed = 2, eps = 1e-3, rtol = 2e-2, atol = 2e-3 } = {},
+): void {
+  const x = tf.variable(tf.tensor2d(fixture(batch * width, seed), [batch, width]));
+  const r = tf.tensor2d(fixture(batch * width, seed + 1), [batch, width]);
+  const ctx = () => layerContext(g, true, new Random(1));
+  const loss = () => tf.tidy(() => tf.sum(tf.mul(layer.reference(x, ctx()), r)).dataSync()[0]);
+  const analytic = tf.tidy(() => {
+    const { dx, grads } = layer.forward(x, ctx()).backward(r, true);
+    return [dx!, ...grads].map((t) => t.dataSync().slice() as Float32Array);
+  });
+  [x, ...layer.params.map((p) => p.variable)].forEach((v, i) => {
+    assertAllClose(analytic[i], numericGradient(loss, v, eps), {
+      rtol,
+      atol,
+      what: `${layer.name} g=${g} d${i === 0 ? "x" : layer.params[i - 1].name}`,
+    });
+  });
+  tf.dispose([x, r]);
+}
+
+/** Runs a layer's training forward pass at g on `x` (as nested arrays) and returns y. */
+export function forwardAt(layer: Layer, x: number[][], g: number, training = true): number[][] {
+  return tf.tidy(() =>
+    layer.forward(tf.tensor2d(x), layerContext(g, training, new Random(1))).y.arraySync()
+  );
+}
+
+/** Frees a layer's variables. */
+export function disposeLayer(layer: Layer): void {
+  tf.dispose([...layer.params.map((p) => p.variable), ...(layer.state ?? [])]);
 }

@@ -9,18 +9,59 @@ import type { BackendName } from "./backend.ts";
 import { BACKENDS } from "./backend.ts";
 import { type Initializer, validateInitializer } from "./initializers.ts";
 import type { LossReduction } from "./losses.ts";
-import { type OptimizerConfig, validateOptimizer } from "./optimizers.ts";
+import {
+  type LearningRateDecay,
+  type OptimizerConfig,
+  validateLearningRateDecay,
+  validateOptimizer,
+} from "./optimizers.ts";
 import { type Schedule, validateSchedule } from "./schedules.ts";
 
 /**
  * The hidden layers of a model (the input layer is always dense ReLU, the output layer dense
  * linear into softmax).
  * - `grelu`: the notebook's GReLU with identity skip, `y = g*relu(xW+b) + (1-g)*x`.
+ * - `grelu-leaky`: the paper's GReLU, `y = g*relu(u) + (1-g)*u`, u = xW+b.
+ * - `plain`: `y = relu(xW+b)`.
+ * - `highway`: `y = relu(xW+b)*T + x*(1-T)`, T = sigmoid(xW_T + b_T), b_T starts at `carryBias`.
+ * - `residual`: `y = x + relu(xW+b)`.
+ * - `rezero`: `y = x + a*relu(xW+b)`, a learnt scalar from 0.
  */
-export type Architecture = { readonly kind: "grelu" };
+export type Architecture =
+  | { readonly kind: "grelu" }
+  | { readonly kind: "grelu-leaky" }
+  | { readonly kind: "plain" }
+  | { readonly kind: "highway"; readonly carryBias: number }
+  | { readonly kind: "residual" }
+  | { readonly kind: "rezero" };
 
 /** The names of the architectures, for validating user input. */
-export const ARCHITECTURES: readonly Architecture["kind"][] = ["grelu"];
+export const ARCHITECTURES: readonly Architecture["kind"][] = [
+  "grelu",
+  "grelu-leaky",
+  "plain",
+  "highway",
+  "residual",
+  "rezero",
+];
+
+/**
+ * Dropout after every hidden layer: none, a constant rate, or the GradNets variant whose rate
+ * rises with g, `rate * g`.
+ */
+export type DropoutConfig =
+  | { readonly kind: "none" }
+  | { readonly kind: "constant"; readonly rate: number }
+  | { readonly kind: "gradual"; readonly rate: number };
+
+/**
+ * Batch normalisation before every hidden layer: none, always, or the GradNets variant
+ * `(1 - g) * BN(x) + g * x` that is gone once g = 1.
+ */
+export type BatchNormConfig =
+  | { readonly kind: "none" }
+  | { readonly kind: "always" }
+  | { readonly kind: "gradual" };
 
 /** Everything that defines a training run. Two runs with equal configs give equal results. */
 export interface RunConfig {
@@ -42,6 +83,16 @@ export interface RunConfig {
   readonly schedule: Schedule;
   /** The optimiser. */
   readonly optimizer: OptimizerConfig;
+  /** Learning-rate decay over training. */
+  readonly learningRateDecay: LearningRateDecay;
+  /** Clip the global L2 norm of the gradients to this value; null: no clipping. */
+  readonly gradientClip: number | null;
+  /** L2 weight decay: `weightDecay * W` is added to each weight matrix's gradient. */
+  readonly weightDecay: number;
+  /** Dropout after the hidden layers. */
+  readonly dropout: DropoutConfig;
+  /** Batch normalisation before the hidden layers. */
+  readonly batchNorm: BatchNormConfig;
   /** Mean (default) or sum (the notebook's) over the batch. */
   readonly lossReduction: LossReduction;
   /** Examples per step. */
@@ -74,6 +125,11 @@ export const NOTEBOOK_CONFIG: RunConfig = {
   biasInit: 0.1,
   schedule: { kind: "linear", tau: 10 },
   optimizer: { kind: "sgd", learningRate: 0.01 },
+  learningRateDecay: { kind: "none" },
+  gradientClip: null,
+  weightDecay: 0,
+  dropout: { kind: "none" },
+  batchNorm: { kind: "none" },
   lossReduction: "sum",
   batchSize: 50,
   epochs: 20,
@@ -120,6 +176,12 @@ export function validateConfig(config: RunConfig): void {
       throw new ConfigError(field, `${field} must be an integer >= ${min}, got ${value}`);
     }
   };
+  if (config.architecture?.kind === "highway" && !Number.isFinite(config.architecture.carryBias)) {
+    throw new ConfigError(
+      "architecture",
+      `highway carryBias must be a finite number, got ${config.architecture.carryBias}`,
+    );
+  }
   if (!ARCHITECTURES.includes(config.architecture?.kind)) {
     throw new ConfigError(
       "architecture",
@@ -143,9 +205,24 @@ export function validateConfig(config: RunConfig): void {
     ["init", validateInitializer(config.init)],
     ["schedule", validateSchedule(config.schedule)],
     ["optimizer", validateOptimizer(config.optimizer)],
+    ["learningRateDecay", validateLearningRateDecay(config.learningRateDecay)],
+    ["dropout", validateDropout(config.dropout)],
+    ["batchNorm", validateBatchNorm(config.batchNorm)],
   ];
   for (const [field, problem] of problems) {
     if (problem !== undefined) throw new ConfigError(field, problem);
+  }
+  if (config.gradientClip !== null && !(config.gradientClip > 0)) {
+    throw new ConfigError(
+      "gradientClip",
+      `gradientClip must be a number > 0 or null, got ${config.gradientClip}`,
+    );
+  }
+  if (!(config.weightDecay >= 0) || !Number.isFinite(config.weightDecay)) {
+    throw new ConfigError(
+      "weightDecay",
+      `weightDecay must be a number >= 0, got ${config.weightDecay}`,
+    );
   }
   if (config.lossReduction !== "mean" && config.lossReduction !== "sum") {
     throw new ConfigError(
@@ -159,6 +236,30 @@ export function validateConfig(config: RunConfig): void {
       `unknown backend ${JSON.stringify(config.backend)} (known: ${BACKENDS.join(", ")})`,
     );
   }
+}
+
+function validateDropout(dropout: DropoutConfig): string | undefined {
+  switch (dropout?.kind) {
+    case "none":
+      return undefined;
+    case "constant":
+    case "gradual":
+      return dropout.rate >= 0 && dropout.rate < 1
+        ? undefined
+        : `dropout rate must be in [0, 1), got ${dropout.rate}`;
+    default:
+      return `unknown dropout ${
+        JSON.stringify((dropout as { kind: unknown })?.kind)
+      } (known: none, constant, gradual)`;
+  }
+}
+
+function validateBatchNorm(batchNorm: BatchNormConfig): string | undefined {
+  return ["none", "always", "gradual"].includes(batchNorm?.kind)
+    ? undefined
+    : `unknown batch norm ${
+      JSON.stringify((batchNorm as { kind: unknown })?.kind)
+    } (known: none, always, gradual)`;
 }
 
 /** A config flattened to CSV columns: snake_case names, numbers and strings. */
@@ -178,17 +279,16 @@ export type ConfigColumns = Record<string, string | number | boolean | null>;
  */
 export function configColumns(config: RunConfig): ConfigColumns {
   const columns: ConfigColumns = {};
-  for (const [key, value] of Object.entries(config)) {
-    const name = snakeCase(key);
+  const flatten = (prefix: string, value: unknown) => {
     if (value !== null && typeof value === "object") {
-      for (const [inner, innerValue] of Object.entries(value)) {
-        if (inner === "kind") columns[name] = innerValue as string;
-        else columns[`${name}_${snakeCase(inner)}`] = innerValue as string | number | boolean;
+      for (const [key, inner] of Object.entries(value)) {
+        flatten(key === "kind" ? prefix : `${prefix}_${snakeCase(key)}`, inner);
       }
     } else {
-      columns[name] = value as string | number | null;
+      columns[prefix] = value as string | number | boolean | null;
     }
-  }
+  };
+  for (const [key, value] of Object.entries(config)) flatten(snakeCase(key), value);
   return columns;
 }
 

@@ -1,6 +1,7 @@
 /**
  * A model built from a {@linkcode RunConfig}: a dense ReLU input layer, `depth - 2` hidden layers
- * of the configured architecture, and a dense output layer giving the logits.
+ * of the configured architecture (each with batch normalisation before it and dropout after it
+ * when configured), and a dense output layer giving the logits.
  *
  * @module
  */
@@ -8,7 +9,13 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { RunConfig } from "./config.ts";
 import { denseLayer } from "./layers/dense.ts";
+import { batchNormLayer } from "./layers/batch_norm.ts";
+import { dropoutLayer } from "./layers/dropout.ts";
 import { gradualReluLayer } from "./layers/gradual_relu.ts";
+import { highwayLayer } from "./layers/highway.ts";
+import { leakyGradualReluLayer } from "./layers/leaky_gradual_relu.ts";
+import { plainLayer } from "./layers/plain.ts";
+import { residualLayer, rezeroLayer } from "./layers/residual.ts";
 import type { Forward, Layer, LayerContext } from "./layers/layer.ts";
 import type { Random } from "./random.ts";
 
@@ -68,13 +75,18 @@ export function createModel(config: RunConfig, shape: ModelShape, random: Random
     }),
   ];
   for (let i = 1; i < config.depth - 1; i++) {
-    const layerRandom = random.fork(`layer${i}`);
-    switch (config.architecture.kind) {
-      case "grelu":
-        layers.push(
-          gradualReluLayer({ name: `hidden${i}`, width, init, biasInit, random: layerRandom }),
-        );
-        break;
+    if (config.batchNorm.kind !== "none") {
+      layers.push(
+        batchNormLayer({ name: `norm${i}`, width, gradual: config.batchNorm.kind === "gradual" }),
+      );
+    }
+    layers.push(hiddenLayer(config, `hidden${i}`, random.fork(`layer${i}`)));
+    if (config.dropout.kind !== "none") {
+      layers.push(dropoutLayer({
+        name: `dropout${i}`,
+        rate: config.dropout.rate,
+        gradual: config.dropout.kind === "gradual",
+      }));
     }
   }
   layers.push(denseLayer({
@@ -87,6 +99,31 @@ export function createModel(config: RunConfig, shape: ModelShape, random: Random
     random: random.fork(`layer${config.depth - 1}`),
   }));
   return modelOf(layers);
+}
+
+function hiddenLayer(config: RunConfig, name: string, random: Random): Layer {
+  const options = {
+    name,
+    width: config.width,
+    init: config.init,
+    biasInit: config.biasInit,
+    random,
+  };
+  const architecture = config.architecture;
+  switch (architecture.kind) {
+    case "grelu":
+      return gradualReluLayer(options);
+    case "grelu-leaky":
+      return leakyGradualReluLayer(options);
+    case "plain":
+      return plainLayer(options);
+    case "highway":
+      return highwayLayer({ ...options, carryBias: architecture.carryBias });
+    case "residual":
+      return residualLayer(options);
+    case "rezero":
+      return rezeroLayer(options);
+  }
 }
 
 /**
@@ -136,6 +173,7 @@ export function modelOf(layers: readonly Layer[]): Model {
     },
     dispose() {
       for (const v of variables) v.dispose();
+      for (const layer of layers) for (const v of layer.state ?? []) v.dispose();
     },
   };
 }

@@ -1,55 +1,163 @@
 /**
- * Optimisers that apply hand-computed gradients to tfjs variables.
+ * Optimisers that turn hand-computed gradients into updates of tfjs variables.
  *
  * They are written here rather than taken from `tf.train` because a GradNet may interpolate
- * between two optimisers' updates, `(1 - g) * dA + g * dB`, which needs each optimiser's update
- * as a tensor before it is applied; tfjs's optimisers apply it internally.
+ * between two optimisers, `update = (1 - g) * dA + g * dB`, which needs each optimiser's update
+ * as a tensor before it is applied; tfjs's optimisers apply theirs internally.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 
-/** An optimiser's configuration. */
-export type OptimizerConfig = { readonly kind: "sgd"; readonly learningRate: number };
+/** A base optimiser's configuration. */
+export type BaseOptimizerConfig =
+  | { readonly kind: "sgd"; readonly learningRate: number }
+  | { readonly kind: "momentum"; readonly learningRate: number; readonly momentum: number }
+  | {
+    readonly kind: "adam";
+    readonly learningRate: number;
+    readonly beta1: number;
+    readonly beta2: number;
+    readonly epsilon: number;
+  };
 
-/** Applies one update of gradients to variables. Call inside `tf.tidy`. */
+/**
+ * An optimiser's configuration: a base optimiser, or the GradNets interpolation from one to
+ * another with the run's g, `(1 - g) * from + g * to`.
+ */
+export type OptimizerConfig =
+  | BaseOptimizerConfig
+  | {
+    readonly kind: "interpolate";
+    readonly from: BaseOptimizerConfig;
+    readonly to: BaseOptimizerConfig;
+  };
+
+/** The names of the optimisers, for validating user input. */
+export const OPTIMIZERS: readonly OptimizerConfig["kind"][] = [
+  "sgd",
+  "momentum",
+  "adam",
+  "interpolate",
+];
+
+/** What an optimiser needs to know about the step. */
+export interface OptimizerStep {
+  /** The interpolation weight g. */
+  readonly g: number;
+  /** Multiplier of the learning rate (decay); 1 without decay. */
+  readonly learningRateScale: number;
+}
+
+/** Computes updates from gradients. Call inside `tf.tidy`; its state lives in tf.Variables. */
 export interface Optimizer {
-  /** Updates every variable in place: `variables[i]` by `grads[i]`. */
-  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[]): void;
-  /** Frees the optimiser's state (moments); a no-op for plain SGD. */
+  /** The update to add to each variable: `variables[i] += updates[i]`. Advances the state. */
+  updates(grads: readonly tf.Tensor[], step: OptimizerStep): tf.Tensor[];
+  /** Frees the optimiser's state. */
   dispose(): void;
 }
 
 /**
- * Creates the optimiser a config describes.
+ * Creates the optimiser a config describes, for variables of the given shapes.
  *
  * @example One SGD step
  * ```ts
  * import * as tf from "@tensorflow/tfjs";
- * import { useBackend, createOptimizer } from "@gradnets/core";
+ * import { createOptimizer, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
- * const v = tf.variable(tf.tensor1d([1]));
- * const sgd = createOptimizer({ kind: "sgd", learningRate: 0.5 });
- * tf.tidy(() => sgd.apply([v], [tf.tensor1d([2])]));
- * console.assert(v.dataSync()[0] === 0);
- * v.dispose();
+ * const sgd = createOptimizer({ kind: "sgd", learningRate: 0.5 }, [[1]]);
+ * const update = tf.tidy(() => sgd.updates([tf.tensor1d([2])], { g: 0, learningRateScale: 1 })[0]);
+ * console.assert(update.dataSync()[0] === -1);
+ * update.dispose();
  * ```
  */
-export function createOptimizer(config: OptimizerConfig): Optimizer {
+export function createOptimizer(config: OptimizerConfig, shapes: readonly number[][]): Optimizer {
   switch (config.kind) {
     case "sgd":
       return sgd(config.learningRate);
+    case "momentum":
+      return momentum(config.learningRate, config.momentum, shapes);
+    case "adam":
+      return adam(config, shapes);
+    case "interpolate":
+      return interpolate(createOptimizer(config.from, shapes), createOptimizer(config.to, shapes));
   }
 }
 
 function sgd(learningRate: number): Optimizer {
   return {
-    apply(variables, grads) {
-      const rate = tf.scalar(learningRate);
-      variables.forEach((v, i) => v.assign(tf.sub(v, tf.mul(grads[i], rate))));
+    updates(grads, step) {
+      const rate = tf.scalar(-learningRate * step.learningRateScale);
+      return grads.map((g) => tf.mul(g, rate));
     },
     dispose() {},
+  };
+}
+
+/** Heavy-ball momentum as in TensorFlow: v = mu v + grad, update = -lr v. */
+function momentum(learningRate: number, mu: number, shapes: readonly number[][]): Optimizer {
+  const velocity = tf.tidy(() => shapes.map((shape) => tf.variable(tf.zeros(shape), false)));
+  return {
+    updates(grads, step) {
+      const rate = tf.scalar(-learningRate * step.learningRateScale);
+      const decay = tf.scalar(mu);
+      return grads.map((g, i) => {
+        const v = tf.add(tf.mul(velocity[i], decay), g);
+        velocity[i].assign(v);
+        return tf.mul(v, rate);
+      });
+    },
+    dispose() {
+      tf.dispose(velocity);
+    },
+  };
+}
+
+/** Adam (Kingma and Ba 2015), with bias correction. */
+function adam(
+  config: Extract<BaseOptimizerConfig, { kind: "adam" }>,
+  shapes: readonly number[][],
+): Optimizer {
+  const [first, second] = tf.tidy(() => [
+    shapes.map((shape) => tf.variable(tf.zeros(shape), false)),
+    shapes.map((shape) => tf.variable(tf.zeros(shape), false)),
+  ]);
+  let t = 0;
+  return {
+    updates(grads, step) {
+      t++;
+      const { beta1, beta2, epsilon } = config;
+      const correction = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+      const rate = tf.scalar(-config.learningRate * step.learningRateScale * correction);
+      return grads.map((g, i) => {
+        const m = tf.add(tf.mul(first[i], beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(second[i], beta2), tf.mul(tf.square(g), 1 - beta2));
+        first[i].assign(m);
+        second[i].assign(v);
+        return tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), rate);
+      });
+    },
+    dispose() {
+      tf.dispose([...first, ...second]);
+    },
+  };
+}
+
+/** The GradNets optimiser interpolation: both optimisers advance, their updates are mixed by g. */
+function interpolate(from: Optimizer, to: Optimizer): Optimizer {
+  return {
+    updates(grads, step) {
+      const a = from.updates(grads, step);
+      const b = to.updates(grads, step);
+      if (step.g === 0) return a;
+      if (step.g === 1) return b;
+      return a.map((u, i) => tf.add(tf.mul(u, 1 - step.g), tf.mul(b[i], step.g)));
+    },
+    dispose() {
+      from.dispose();
+      to.dispose();
+    },
   };
 }
 
@@ -63,12 +171,69 @@ function sgd(learningRate: number): Optimizer {
  * ```
  */
 export function validateOptimizer(config: OptimizerConfig): string | undefined {
-  switch (config.kind) {
+  const rate = (x: number) =>
+    x > 0 && Number.isFinite(x) ? undefined : `learning rate must be a number > 0, got ${x}`;
+  const fraction = (name: string, x: number) =>
+    x >= 0 && x < 1 ? undefined : `${name} must be in [0, 1), got ${x}`;
+  switch (config?.kind) {
     case "sgd":
-      return config.learningRate > 0 && Number.isFinite(config.learningRate)
-        ? undefined
-        : `learning rate must be a number > 0, got ${config.learningRate}`;
+      return rate(config.learningRate);
+    case "momentum":
+      return rate(config.learningRate) ?? fraction("momentum", config.momentum);
+    case "adam":
+      return rate(config.learningRate) ?? fraction("adam beta1", config.beta1) ??
+        fraction("adam beta2", config.beta2) ??
+        (config.epsilon > 0 ? undefined : `adam epsilon must be > 0, got ${config.epsilon}`);
+    case "interpolate":
+      // Nested interpolation can only come from untyped input (JSON), so check the raw kinds.
+      if ([config.from?.kind, config.to?.kind].includes("interpolate" as never)) {
+        return "an interpolated optimiser's from and to must be base optimisers";
+      }
+      return validateOptimizer(config.from) ?? validateOptimizer(config.to);
     default:
-      return `unknown optimiser ${(config as { kind: unknown }).kind}`;
+      return `unknown optimiser ${JSON.stringify((config as { kind: unknown })?.kind)} (known: ${
+        OPTIMIZERS.join(", ")
+      })`;
+  }
+}
+
+/** A learning-rate schedule: constant, or exponential decay `rate ^ (t / epochs)`, t in epochs. */
+export type LearningRateDecay =
+  | { readonly kind: "none" }
+  | { readonly kind: "exponential"; readonly rate: number; readonly epochs: number };
+
+/**
+ * The learning-rate multiplier at progress `t` (epochs).
+ *
+ * @example Halve every 5 epochs
+ * ```ts
+ * import { learningRateScale } from "@gradnets/core";
+ * console.assert(learningRateScale({ kind: "exponential", rate: 0.5, epochs: 5 }, 10) === 0.25);
+ * ```
+ */
+export function learningRateScale(decay: LearningRateDecay, t: number): number {
+  return decay.kind === "none" ? 1 : decay.rate ** (t / decay.epochs);
+}
+
+/**
+ * A problem with a decay's parameters, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { validateLearningRateDecay } from "@gradnets/core";
+ * console.assert(validateLearningRateDecay({ kind: "exponential", rate: 2, epochs: 1 }) !== undefined);
+ * ```
+ */
+export function validateLearningRateDecay(decay: LearningRateDecay): string | undefined {
+  switch (decay?.kind) {
+    case "none":
+      return undefined;
+    case "exponential":
+      if (!(decay.rate > 0 && decay.rate <= 1)) {
+        return `decay rate must be in (0, 1], got ${decay.rate}`;
+      }
+      return decay.epochs > 0 ? undefined : `decay epochs must be > 0, got ${decay.epochs}`;
+    default:
+      return `unknown learning-rate decay ${JSON.stringify((decay as { kind: unknown })?.kind)}`;
   }
 }

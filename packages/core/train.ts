@@ -18,7 +18,7 @@ import { evaluateAccuracy } from "./evaluate.ts";
 import { layerContext } from "./layers/layer.ts";
 import { softmaxCrossEntropy } from "./losses.ts";
 import { createModel, type Model } from "./model.ts";
-import { createOptimizer, type Optimizer } from "./optimizers.ts";
+import { createOptimizer, learningRateScale, type Optimizer } from "./optimizers.ts";
 import { Random } from "./random.ts";
 import { scheduleValue } from "./schedules.ts";
 
@@ -122,7 +122,7 @@ export async function train(
     { inputSize: data.train.features, classes: data.classes },
     random.fork("init"),
   );
-  const optimizer = createOptimizer(config.optimizer);
+  const optimizer = createOptimizer(config.optimizer, model.variables.map((v) => v.shape));
   try {
     return await trainModel(model, optimizer, config, data, random, options);
   } finally {
@@ -185,7 +185,12 @@ async function trainModel(
     for (const batch of batches(data.train, order, config.batchSize)) {
       g = gAt(step);
       const sampleNorms = step % normEvery === 0 || step % steps === 0;
-      const outcome = trainStep(model, optimizer, batch, data, g, stochastic, config, sampleNorms);
+      const outcome = trainStep(model, optimizer, batch, data, {
+        g,
+        learningRateScale: learningRateScale(config.learningRateDecay, step / steps),
+        random: stochastic,
+        sampleNorms,
+      }, config);
       step++;
       if (!Number.isFinite(outcome.loss)) {
         pushNorms(gradientNorms, model, epoch, norms);
@@ -243,16 +248,21 @@ function pushNorms(
   epoch: number,
   norms: { sum: number; max: number; samples: number }[],
 ): void {
-  norms.forEach((n, layer) => {
-    if (n.samples === 0) return;
-    out.push({
-      epoch,
-      layer,
-      layerName: model.layers[layer].name,
-      meanNorm: n.sum / n.samples,
-      maxNorm: n.max,
-      samples: n.samples,
-    });
+  // Numbered like the notebook's layers: only layers with weight matrices count.
+  let layer = 0;
+  norms.forEach((n, i) => {
+    if (!model.layers[i].params.some((p) => p.role === "weight")) return;
+    if (n.samples > 0) {
+      out.push({
+        epoch,
+        layer,
+        layerName: model.layers[i].name,
+        meanNorm: n.sum / n.samples,
+        maxNorm: n.max,
+        samples: n.samples,
+      });
+    }
+    layer++;
   });
 }
 
@@ -266,13 +276,26 @@ export interface StepOutcome {
   readonly norms: Float32Array | null;
 }
 
+/** What a step needs besides the model, the optimiser and the batch. */
+export interface StepSettings {
+  /** The interpolation weight of this step. */
+  readonly g: number;
+  /** Learning-rate multiplier of this step (decay). */
+  readonly learningRateScale: number;
+  /** Source of dropout masks. */
+  readonly random: Random;
+  /** Whether to compute per-layer gradient norms. */
+  readonly sampleNorms: boolean;
+}
+
 /**
- * One optimisation step: forward, loss on the host, backward, update. All tensors of the step are
- * freed before it returns. A non-finite loss applies no update.
+ * One optimisation step: forward, loss on the host, backward, weight decay, clipping, update.
+ * All tensors of the step are freed before it returns. A non-finite loss applies no update.
  *
  * @example
  * ```ts ignore
- * const outcome = trainStep(model, optimizer, batch, data, 0.5, new Random(1), config, false);
+ * const settings = { g: 0.5, learningRateScale: 1, random: new Random(1), sampleNorms: false };
+ * const outcome = trainStep(model, optimizer, batch, data, settings, config);
  * ```
  */
 export function trainStep(
@@ -280,14 +303,13 @@ export function trainStep(
   optimizer: Optimizer,
   batch: { images: Float32Array; labels: Uint8Array; size: number },
   data: { classes: number; train: { features: number } },
-  g: number,
-  random: Random,
-  config: Pick<RunConfig, "lossReduction">,
-  sampleNorms: boolean,
+  settings: StepSettings,
+  config: Pick<RunConfig, "lossReduction" | "weightDecay" | "gradientClip">,
 ): StepOutcome {
   let outcome: StepOutcome | undefined;
+  const { g } = settings;
   tf.tidy(() => {
-    const ctx = layerContext(g, true, random);
+    const ctx = layerContext(g, true, settings.random);
     const x = tf.tensor2d(batch.images, [batch.size, data.train.features]);
     const pass = model.forward(x, ctx);
     const logits = pass.logits.dataSync() as Float32Array;
@@ -302,11 +324,43 @@ export function trainStep(
       return;
     }
     const { grads, perLayer } = pass.backward(tf.tensor2d(gradient, [batch.size, data.classes]));
-    const norms = sampleNorms ? weightGradientNorms(model, perLayer) : null;
-    optimizer.apply(model.variables, grads);
+    const norms = settings.sampleNorms ? weightGradientNorms(model, perLayer) : null;
+    let total = config.weightDecay > 0 ? addWeightDecay(model, grads, config.weightDecay) : grads;
+    if (config.gradientClip !== null) total = clipByGlobalNorm(total, config.gradientClip);
+    const updates = optimizer.updates(total, { g, learningRateScale: settings.learningRateScale });
+    model.variables.forEach((v, i) => v.assign(tf.add(v, updates[i])));
     outcome = { loss, correct, norms };
   });
   return outcome!;
+}
+
+/** grad + decay * W for every weight matrix (not biases, scales or normalisation parameters). */
+function addWeightDecay(model: Model, grads: tf.Tensor[], decay: number): tf.Tensor[] {
+  const roles = model.layers.flatMap((layer) => layer.params.map((p) => p.role));
+  return grads.map((g, i) =>
+    roles[i] === "weight" ? tf.add(g, tf.mul(model.variables[i], decay)) : g
+  );
+}
+
+/**
+ * Scales all gradients by min(1, clip / norm), norm being their global L2 norm.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { clipByGlobalNorm, useBackend } from "@gradnets/core";
+ * await useBackend("wasm");
+ * tf.tidy(() => {
+ *   const [a, b] = clipByGlobalNorm([tf.tensor1d([3]), tf.tensor1d([4])], 1);
+ *   console.assert(Math.abs(a.dataSync()[0] - 0.6) < 1e-6 && Math.abs(b.dataSync()[0] - 0.8) < 1e-6);
+ * });
+ * ```
+ */
+export function clipByGlobalNorm(grads: tf.Tensor[], clip: number): tf.Tensor[] {
+  const norm = Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
+  if (!(norm > clip)) return grads;
+  const scale = tf.scalar(clip / norm);
+  return grads.map((g) => tf.mul(g, scale));
 }
 
 /**

@@ -30,13 +30,14 @@ function losses(seed: number, steps: number): number[] {
     { inputSize: 784, classes: 10 },
     random.fork("init"),
   );
-  const optimizer = createOptimizer(SMALL.optimizer);
+  const optimizer = createOptimizer(SMALL.optimizer, model.variables.map((v) => v.shape));
   const shuffle = random.fork("shuffle");
   const order = shuffledOrder(mnist.train.count, () => shuffle.uniform());
   const out: number[] = [];
   for (const batch of batches(mnist.train, order, SMALL.batchSize)) {
     if (out.length === steps) break;
-    out.push(trainStep(model, optimizer, batch, mnist, 0.5, random, SMALL, false).loss);
+    const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: false };
+    out.push(trainStep(model, optimizer, batch, mnist, settings, SMALL).loss);
   }
   model.dispose();
   return out;
@@ -92,4 +93,57 @@ Deno.test("a diverging run ends with status diverged and the step, not an except
   const last = result.epochs.at(-1)!;
   assert.equal(last.status, "diverged");
   assert.equal(last.validationAccuracy, null);
+});
+
+Deno.test("every architecture and GradNet variant trains a few steps on real MNIST and stays finite", async (t) => {
+  const adam = {
+    kind: "adam",
+    learningRate: 1e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-7,
+  } as const;
+  const variants: [string, Partial<RunConfig>][] = [
+    ["grelu", {}],
+    ["grelu-leaky", { architecture: { kind: "grelu-leaky" } }],
+    ["plain", { architecture: { kind: "plain" } }],
+    ["highway", { architecture: { kind: "highway", carryBias: -2 } }],
+    ["residual", { architecture: { kind: "residual" } }],
+    ["rezero", { architecture: { kind: "rezero" } }],
+    ["gradual dropout", {
+      architecture: { kind: "plain" },
+      dropout: { kind: "gradual", rate: 0.2 },
+    }],
+    ["gradual batch norm", { architecture: { kind: "plain" }, batchNorm: { kind: "gradual" } }],
+    ["optimiser interpolation", {
+      optimizer: { kind: "interpolate", from: adam, to: { kind: "sgd", learningRate: 0.1 } },
+    }],
+    ["window schedule", { schedule: { kind: "window", start: 0.2, end: 0.8 } }],
+    ["momentum, decay, clipping, weight decay", {
+      optimizer: { kind: "momentum", learningRate: 0.05, momentum: 0.9 },
+      learningRateDecay: { kind: "exponential", rate: 0.5, epochs: 1 },
+      gradientClip: 1,
+      weightDecay: 1e-4,
+      init: { kind: "orthogonal", gain: Math.SQRT2 },
+    }],
+  ];
+  const small = await loadMnist({ limit: 500 });
+  for (const [name, variant] of variants) {
+    await t.step(name, async () => {
+      const before = tf.memory().numTensors;
+      const result = await train({
+        ...SMALL,
+        ...variant,
+        schedule: variant.schedule ?? SMALL.schedule,
+      }, small);
+      assert.equal(result.status, "completed", result.divergedReason ?? "");
+      const last = result.epochs.at(-1)!;
+      assert.ok(Number.isFinite(last.trainLoss!), `${name}: loss ${last.trainLoss}`);
+      assert.ok(
+        Number.isFinite(last.validationAccuracy!),
+        `${name}: accuracy ${last.validationAccuracy}`,
+      );
+      assert.equal(tf.memory().numTensors, before, `${name} leaked tensors`);
+    });
+  }
 });

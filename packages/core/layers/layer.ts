@@ -78,6 +78,8 @@ export interface Layer {
   readonly name: string;
   /** Trainable parameters. */
   readonly params: readonly Parameter[];
+  /** Variables that are not trained but updated (batch norm's running statistics). */
+  readonly state?: readonly tf.Variable[];
   /** The fast path: output and a hand-written backward pass. */
   forward(x: tf.Tensor2D, ctx: LayerContext): Forward;
   /** The same formula in plain differentiable ops (the test oracle). */

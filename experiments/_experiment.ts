@@ -1,0 +1,43 @@
+/**
+ * How an experiment is declared: a name, what it asks, and the list of runs it needs. Runs are
+ * plain {@linkcode RunConfig}s; the runner trains the ones not already stored.
+ *
+ * @module
+ */
+
+import type { RunConfig } from "@gradnets/core";
+
+/** Options that change which runs an experiment declares. */
+export interface DeclareOptions {
+  /** A reduced grid for a first look (fewer depths, one seed, fewer epochs). */
+  readonly quick: boolean;
+}
+
+/** A declared experiment. */
+export interface Experiment {
+  /** Folder name under results/ and reports/, e.g. `seed-notebook`. */
+  readonly name: string;
+  /** One line: what the experiment asks. */
+  readonly title: string;
+  /** The runs, in the order their rows appear in the tables. */
+  runs(options: DeclareOptions): RunConfig[];
+}
+
+/**
+ * Every combination of the given values, in order (the last key varies fastest).
+ *
+ * @example
+ * ```ts
+ * import { grid } from "./_experiment.ts";
+ * console.assert(grid({ depth: [10, 20], seed: [1, 2] }).length === 4);
+ * ```
+ */
+export function grid<T extends Record<string, readonly unknown[]>>(
+  axes: T,
+): { [K in keyof T]: T[K][number] }[] {
+  return Object.entries(axes).reduce<Record<string, unknown>[]>(
+    (combos, [key, values]) =>
+      combos.flatMap((combo) => values.map((value) => ({ ...combo, [key]: value }))),
+    [{}],
+  ) as { [K in keyof T]: T[K][number] }[];
+}

@@ -1,0 +1,14 @@
+/**
+ * `deno task experiment`: runs the published experiments (or the ones named), resuming from
+ * the runs already stored. See `deno task experiment --help`.
+ *
+ * @module
+ */
+
+import { experimentMain } from "./_runner.ts";
+import { seedNotebook } from "./seed-notebook.ts";
+
+/** The published experiments, in the order they run. */
+export const EXPERIMENTS = [seedNotebook];
+
+if (import.meta.main) await experimentMain(EXPERIMENTS);

@@ -1,0 +1,178 @@
+/**
+ * Finished runs stored one file per run, named by run id, so that a study can stop at any
+ * moment and resume: a run whose file is present and valid is not trained again.
+ *
+ * `<id>.json` holds the config and everything the run measured except wall-clock time, in
+ * canonical JSON, so the same run always writes the same bytes; `<id>.timings.json` holds the
+ * seconds per epoch. Both are written atomically.
+ *
+ * @module
+ */
+
+import { canonicalJson, type EpochRecord, type RunConfig, runId } from "@gradnets/core";
+import { join } from "node:path";
+import { writeFileAtomic } from "./csv.ts";
+import type { RunRecord } from "./results.ts";
+
+/** Version of the run file format; files of another version are rerun. */
+export const RUN_FORMAT = 1;
+
+/**
+ * Writes a finished run into `dir` (atomically).
+ *
+ * @example
+ * ```ts ignore
+ * await saveRun("results/depth-study/runs", { runId, config, result });
+ * ```
+ */
+export async function saveRun(dir: string, run: RunRecord): Promise<void> {
+  const { epochs, gradientNorms, ...outcome } = run.result;
+  const stored = {
+    format: RUN_FORMAT,
+    runId: run.runId,
+    config: run.config,
+    ...outcome,
+    epochs: epochs.map(({ seconds: _, ...rest }) => rest),
+    gradientNorms: packNorms(gradientNorms),
+  };
+  await writeFileAtomic(
+    join(dir, `${run.runId}.timings.json`),
+    JSON.stringify(epochs.map((e) => e.seconds)),
+  );
+  // The record last: its presence marks the run finished.
+  await writeFileAtomic(join(dir, `${run.runId}.json`), canonicalJson(stored) + "\n");
+}
+
+/** What {@linkcode loadRun} found. */
+export type LoadedRun =
+  | { readonly kind: "found"; readonly run: RunRecord }
+  | { readonly kind: "missing" }
+  | { readonly kind: "invalid"; readonly problem: string };
+
+/**
+ * Reads the stored run of `config` from `dir`, checking that it is complete and belongs to this
+ * config. A truncated, corrupt or foreign file is reported as `invalid` (the caller reruns it).
+ *
+ * @example
+ * ```ts ignore
+ * const loaded = await loadRun("results/depth-study/runs", config);
+ * if (loaded.kind !== "found") console.log("to train");
+ * ```
+ */
+export async function loadRun(
+  dir: string,
+  config: RunConfig,
+  id: string = runId(config),
+): Promise<LoadedRun> {
+  const path = join(dir, `${id}.json`);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
+    return { kind: "invalid", problem: `${path}: cannot read: ${(error as Error).message}` };
+  }
+  let stored: StoredRun;
+  try {
+    stored = JSON.parse(text);
+  } catch (error) {
+    return { kind: "invalid", problem: `${path}: not valid JSON (${(error as Error).message})` };
+  }
+  const problem = checkStored(stored, config, id);
+  if (problem) return { kind: "invalid", problem: `${path}: ${problem}` };
+  const seconds = await readTimings(join(dir, `${id}.timings.json`), stored.epochs.length);
+  return {
+    kind: "found",
+    run: {
+      runId: id,
+      config,
+      result: {
+        status: stored.status,
+        divergedStep: stored.divergedStep,
+        divergedReason: stored.divergedReason,
+        epochs: stored.epochs.map((e, i) => ({ ...e, seconds: seconds[i] })),
+        gradientNorms: unpackNorms(stored.gradientNorms),
+      },
+    },
+  };
+}
+
+interface StoredRun {
+  format: number;
+  runId: string;
+  config: RunConfig;
+  status: "completed" | "diverged";
+  divergedStep: number | null;
+  divergedReason: string | null;
+  epochs: Omit<EpochRecord, "seconds">[];
+  gradientNorms: PackedNorms;
+}
+
+function checkStored(stored: StoredRun, config: RunConfig, id: string): string | undefined {
+  if (stored === null || typeof stored !== "object") return "not a run record";
+  if (stored.format !== RUN_FORMAT) return `format ${stored.format}, expected ${RUN_FORMAT}`;
+  if (stored.runId !== id) return `run id ${stored.runId} does not match the file name`;
+  if (canonicalJson(stored.config) !== canonicalJson(config)) {
+    return "its config differs from the run's";
+  }
+  if (stored.status !== "completed" && stored.status !== "diverged") {
+    return `unknown status ${stored.status}`;
+  }
+  if (!Array.isArray(stored.epochs) || stored.epochs.length === 0) return "no epoch records";
+  const last = stored.epochs.at(-1)!;
+  if (stored.status === "completed" && last.epoch !== config.epochs) {
+    return `completed but its last epoch is ${last.epoch} of ${config.epochs}`;
+  }
+  const norms = stored.gradientNorms;
+  if (!norms || !Array.isArray(norms.layerNames) || !Array.isArray(norms.epochs)) {
+    return "gradient norms missing";
+  }
+  return undefined;
+}
+
+async function readTimings(path: string, epochs: number): Promise<number[]> {
+  try {
+    const seconds = JSON.parse(await Deno.readTextFile(path));
+    if (Array.isArray(seconds) && seconds.length === epochs) return seconds;
+  } catch {
+    // Timings are informative only; a missing file leaves them unknown.
+  }
+  return new Array(epochs).fill(NaN);
+}
+
+/** Gradient norms as arrays (one row per epoch, one column per layer): compact on disk. */
+interface PackedNorms {
+  layerNames: string[];
+  epochs: { epoch: number; samples: number[]; mean: number[]; max: number[] }[];
+}
+
+function packNorms(norms: RunRecord["result"]["gradientNorms"]): PackedNorms {
+  const layerNames: string[] = [];
+  for (const n of norms) layerNames[n.layer] = n.layerName;
+  const byEpoch = new Map<number, PackedNorms["epochs"][number]>();
+  for (const n of norms) {
+    let row = byEpoch.get(n.epoch);
+    if (!row) {
+      const empty = () => new Array(layerNames.length).fill(0);
+      row = { epoch: n.epoch, samples: empty(), mean: empty(), max: empty() };
+      byEpoch.set(n.epoch, row);
+    }
+    row.samples[n.layer] = n.samples;
+    row.mean[n.layer] = n.meanNorm;
+    row.max[n.layer] = n.maxNorm;
+  }
+  return { layerNames, epochs: [...byEpoch.values()] };
+}
+
+function unpackNorms(packed: PackedNorms): RunRecord["result"]["gradientNorms"] {
+  return packed.epochs.flatMap((row) =>
+    packed.layerNames.map((layerName, layer) => ({
+      epoch: row.epoch,
+      layer,
+      layerName,
+      meanNorm: row.mean[layer],
+      maxNorm: row.max[layer],
+      samples: row.samples[layer],
+    })).filter((n) => n.samples > 0)
+  );
+}

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import {
+  configColumns,
+  ConfigError,
+  NOTEBOOK_CONFIG,
+  type RunConfig,
+  runId,
+  validateConfig,
+} from "./config.ts";
+
+const bad = (change: Record<string, unknown>) => ({ ...NOTEBOOK_CONFIG, ...change }) as RunConfig;
+
+Deno.test("every field of a bad config is named in the error", () => {
+  const cases: [Record<string, unknown>, string, RegExp][] = [
+    [
+      { architecture: { kind: "transformer" } },
+      "architecture",
+      /unknown architecture "transformer"/,
+    ],
+    [{ architecture: { kind: "highway", carryBias: NaN } }, "architecture", /carryBias/],
+    [{ depth: 1 }, "depth", /depth must be an integer >= 2, got 1/],
+    [{ width: 0 }, "width", /width/],
+    [
+      { optimizer: { kind: "sgd", learningRate: -1 } },
+      "optimizer",
+      /learning rate must be a number > 0/,
+    ],
+    [{ schedule: { kind: "linear", tau: -1 } }, "schedule", /tau/],
+    [{ dropout: { kind: "gradual", rate: 1 } }, "dropout", /dropout rate must be in \[0, 1\)/],
+    [{ batchNorm: { kind: "layer" } }, "batchNorm", /unknown batch norm "layer"/],
+    [{ gradientClip: 0 }, "gradientClip", /gradientClip/],
+    [{ weightDecay: -1 }, "weightDecay", /weightDecay/],
+    [
+      { learningRateDecay: { kind: "exponential", rate: 1.5, epochs: 1 } },
+      "learningRateDecay",
+      /decay rate/,
+    ],
+    [{ lossReduction: "max" }, "lossReduction", /lossReduction/],
+    [{ backend: "webgl" }, "backend", /unknown backend "webgl"/],
+    [{ seed: -1 }, "seed", /seed/],
+  ];
+  for (const [change, field, message] of cases) {
+    assert.throws(() => validateConfig(bad(change)), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, `${field}: ${e}`);
+      assert.equal(e.field, field);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  validateConfig(NOTEBOOK_CONFIG);
+});
+
+Deno.test("configColumns flattens nested unions; runId changes with any field", () => {
+  const config: RunConfig = {
+    ...NOTEBOOK_CONFIG,
+    optimizer: {
+      kind: "interpolate",
+      from: { kind: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+      to: { kind: "sgd", learningRate: 0.01 },
+    },
+    architecture: { kind: "highway", carryBias: -2 },
+  };
+  const columns = configColumns(config);
+  assert.equal(columns.optimizer, "interpolate");
+  assert.equal(columns.optimizer_from, "adam");
+  assert.equal(columns.optimizer_to_learning_rate, 0.01);
+  assert.equal(columns.architecture_carry_bias, -2);
+  assert.equal(columns.data_limit, null);
+  const ids = new Set([
+    runId(config),
+    runId({ ...config, seed: 2 }),
+    runId({ ...config, architecture: { kind: "highway", carryBias: -1 } }),
+    runId({ ...config, dropout: { kind: "gradual", rate: 0.1 } }),
+  ]);
+  assert.equal(ids.size, 4);
+  // Key order does not matter.
+  const reordered = Object.fromEntries(Object.entries(config).reverse()) as unknown as RunConfig;
+  assert.equal(runId(reordered), runId(config));
+});

@@ -1,0 +1,108 @@
+/**
+ * Residual layers without normalisation:
+ * - residual: `y = x + relu(x W + b)`;
+ * - ReZero (Bachlechner et al. 2020): `y = x + a * relu(x W + b)` with a learnt scalar `a`
+ *   that starts at 0, so that the network starts as the identity.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { affineParameters } from "./dense.ts";
+import { affineBackward, type Layer, reluBackward } from "./layer.ts";
+import type { SquareLayerOptions } from "./plain.ts";
+
+/**
+ * A residual layer, `y = x + relu(x W + b)`.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { layerContext, Random, residualLayer, useBackend } from "@gradnets/core";
+ * await useBackend("wasm");
+ * const layer = residualLayer({ name: "hidden1", width: 2, init: { kind: "he" }, biasInit: -100, random: new Random(1) });
+ * tf.tidy(() => {
+ *   const y = layer.forward(tf.tensor2d([[1, 2]]), layerContext(1, true, new Random(2))).y;
+ *   console.assert(y.arraySync()[0].join() === "1,2"); // the ReLU branch is off
+ * });
+ * ```
+ */
+export function residualLayer(options: SquareLayerOptions): Layer {
+  const params = affineParameters(
+    options.width,
+    options.width,
+    options.init,
+    options.biasInit,
+    options.random,
+  );
+  const w = params[0].variable as tf.Variable<tf.Rank.R2>;
+  const b = params[1].variable as tf.Variable<tf.Rank.R1>;
+  return {
+    name: options.name,
+    params,
+    forward(x) {
+      const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
+      return {
+        y: tf.add(x, r) as tf.Tensor2D,
+        backward(dy, needInputGradient) {
+          const { dx, dW, db } = affineBackward(x, w, reluBackward(r, dy), needInputGradient);
+          return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db] };
+        },
+      };
+    },
+    reference(x) {
+      return tf.add(x, tf.relu(tf.add(tf.matMul(x, w), b))) as tf.Tensor2D;
+    },
+  };
+}
+
+/**
+ * A ReZero layer, `y = x + a * relu(x W + b)`, with the scalar `a` learnt from 0.
+ *
+ * @example At the start the layer is the identity
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { layerContext, Random, rezeroLayer, useBackend } from "@gradnets/core";
+ * await useBackend("wasm");
+ * const layer = rezeroLayer({ name: "hidden1", width: 2, init: { kind: "he" }, biasInit: 0.1, random: new Random(1) });
+ * tf.tidy(() => {
+ *   const y = layer.forward(tf.tensor2d([[1, -2]]), layerContext(1, true, new Random(2))).y;
+ *   console.assert(y.arraySync()[0].join() === "1,-2");
+ * });
+ * ```
+ */
+export function rezeroLayer(options: SquareLayerOptions): Layer {
+  const params = affineParameters(
+    options.width,
+    options.width,
+    options.init,
+    options.biasInit,
+    options.random,
+  );
+  const w = params[0].variable as tf.Variable<tf.Rank.R2>;
+  const b = params[1].variable as tf.Variable<tf.Rank.R1>;
+  const alpha = tf.tidy(() => tf.variable(tf.scalar(0)));
+  return {
+    name: options.name,
+    params: [...params, { name: "alpha", role: "scale", variable: alpha }],
+    forward(x) {
+      const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
+      return {
+        y: tf.add(x, tf.mul(alpha, r)) as tf.Tensor2D,
+        backward(dy, needInputGradient) {
+          const dAlpha = tf.sum(tf.mul(dy, r));
+          const { dx, dW, db } = affineBackward(
+            x,
+            w,
+            reluBackward(r, tf.mul(dy, alpha)),
+            needInputGradient,
+          );
+          return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db, dAlpha] };
+        },
+      };
+    },
+    reference(x) {
+      return tf.add(x, tf.mul(alpha, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
+    },
+  };
+}
