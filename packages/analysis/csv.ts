@@ -26,9 +26,10 @@ export type Row = Record<string, Cell>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCsv } from "@gradnets/analysis";
  * const text = formatCsv(["run", "acc"], [{ run: "a", acc: 0.5 }, { run: "b,c", acc: null }]);
- * console.assert(text === 'run,acc\na,0.5\n"b,c",\n');
+ * assert(text === 'run,acc\na,0.5\n"b,c",\n');
  * ```
  */
 export function formatCsv(columns: readonly string[], rows: readonly Row[]): string {
@@ -90,8 +91,9 @@ export async function writeCsv(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CsvError } from "@gradnets/analysis";
- * console.assert(new CsvError("a.csv", "missing column epoch").message === "a.csv: missing column epoch");
+ * assert(new CsvError("a.csv", "missing column epoch").message === "a.csv: missing column epoch");
  * ```
  */
 export class CsvError extends Error {
@@ -114,9 +116,10 @@ export class CsvError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCsv } from "@gradnets/analysis";
  * const rows = parseCsv("run,acc\na,0.5\n", ["run", "acc"]);
- * console.assert(rows[0].acc === "0.5");
+ * assert(rows[0].acc === "0.5");
  * ```
  */
 export function parseCsv(

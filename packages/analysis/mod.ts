@@ -3,9 +3,10 @@
  *
  * @example Round trip of a table
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatCsv, parseCsv } from "@gradnets/analysis";
  * const text = formatCsv(["depth", "accuracy"], [{ depth: 50, accuracy: 0.97 }]);
- * console.assert(parseCsv(text, ["depth"])[0].accuracy === "0.97");
+ * assert(parseCsv(text, ["depth"])[0].accuracy === "0.97");
  * ```
  *
  * @module

@@ -118,8 +118,9 @@ export function timingRows(run: RunRecord): Row[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { columnsOf } from "@gradnets/analysis";
- * console.assert(columnsOf([{ a: 1 }, { a: 2, b: 3 }]).join() === "a,b");
+ * assert(columnsOf([{ a: 1 }, { a: 2, b: 3 }]).join() === "a,b");
  * ```
  */
 export function columnsOf(rows: readonly Row[]): string[] {

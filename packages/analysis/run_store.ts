@@ -3,8 +3,9 @@
  * moment and resume: a run whose file is present and valid is not trained again.
  *
  * `<id>.json` holds the config and everything the run measured except wall-clock time, in
- * canonical JSON, so the same run always writes the same bytes; `<id>.timings.json` holds the
- * seconds per epoch. Both are written atomically.
+ * canonical JSON, so the same run always writes the same bytes; `<id>.meta.json` holds what
+ * varies between machines and sessions: the seconds per epoch and the run's provenance (versions,
+ * commit, machine). Both are written atomically, the record last.
  *
  * @module
  */
@@ -25,7 +26,11 @@ export const RUN_FORMAT = 1;
  * await saveRun("results/depth-study/runs", { runId, config, result });
  * ```
  */
-export async function saveRun(dir: string, run: RunRecord): Promise<void> {
+export async function saveRun(
+  dir: string,
+  run: RunRecord,
+  provenance: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const { epochs, gradientNorms, ...outcome } = run.result;
   const stored = {
     format: RUN_FORMAT,
@@ -35,17 +40,20 @@ export async function saveRun(dir: string, run: RunRecord): Promise<void> {
     epochs: epochs.map(({ seconds: _, ...rest }) => rest),
     gradientNorms: packNorms(gradientNorms),
   };
-  await writeFileAtomic(
-    join(dir, `${run.runId}.timings.json`),
-    JSON.stringify(epochs.map((e) => e.seconds)),
-  );
+  const meta = { seconds: epochs.map((e) => e.seconds), provenance };
+  await writeFileAtomic(join(dir, `${run.runId}.meta.json`), JSON.stringify(meta, null, 1) + "\n");
   // The record last: its presence marks the run finished.
   await writeFileAtomic(join(dir, `${run.runId}.json`), canonicalJson(stored) + "\n");
 }
 
 /** What {@linkcode loadRun} found. */
 export type LoadedRun =
-  | { readonly kind: "found"; readonly run: RunRecord }
+  | {
+    readonly kind: "found";
+    readonly run: RunRecord;
+    /** Where and with what it was trained (empty when unknown). */
+    readonly provenance: Readonly<Record<string, string>>;
+  }
   | { readonly kind: "missing" }
   | { readonly kind: "invalid"; readonly problem: string };
 
@@ -80,9 +88,11 @@ export async function loadRun(
   }
   const problem = checkStored(stored, config, id);
   if (problem) return { kind: "invalid", problem: `${path}: ${problem}` };
-  const seconds = await readTimings(join(dir, `${id}.timings.json`), stored.epochs.length);
+  const meta = await readMeta(join(dir, `${id}.meta.json`), stored.epochs.length);
+  const seconds = meta.seconds;
   return {
     kind: "found",
+    provenance: meta.provenance,
     run: {
       runId: id,
       config,
@@ -130,14 +140,19 @@ function checkStored(stored: StoredRun, config: RunConfig, id: string): string |
   return undefined;
 }
 
-async function readTimings(path: string, epochs: number): Promise<number[]> {
+async function readMeta(
+  path: string,
+  epochs: number,
+): Promise<{ seconds: number[]; provenance: Record<string, string> }> {
   try {
-    const seconds = JSON.parse(await Deno.readTextFile(path));
-    if (Array.isArray(seconds) && seconds.length === epochs) return seconds;
+    const meta = JSON.parse(await Deno.readTextFile(path));
+    if (Array.isArray(meta?.seconds) && meta.seconds.length === epochs) {
+      return { seconds: meta.seconds, provenance: meta.provenance ?? {} };
+    }
   } catch {
-    // Timings are informative only; a missing file leaves them unknown.
+    // Timings and provenance are informative only; a missing file leaves them unknown.
   }
-  return new Array(epochs).fill(NaN);
+  return { seconds: new Array(epochs).fill(NaN), provenance: {} };
 }
 
 /** Gradient norms as arrays (one row per epoch, one column per layer): compact on disk. */

@@ -28,10 +28,11 @@ let wasmPathsSet = false;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { useBackend } from "@gradnets/core";
  * import * as tf from "@tensorflow/tfjs";
  * await useBackend("wasm");
- * console.assert(tf.getBackend() === "wasm");
+ * assert(tf.getBackend() === "wasm");
  * ```
  */
 export async function useBackend(name: BackendName): Promise<void> {
@@ -55,8 +56,9 @@ export async function useBackend(name: BackendName): Promise<void> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { runtimeVersions } from "@gradnets/core";
- * console.assert(runtimeVersions().tfjs === "4.22.0");
+ * assert(runtimeVersions().tfjs === "4.22.0");
  * ```
  */
 export function runtimeVersions(): { tfjs: string; deno: string; v8: string; backend: string } {

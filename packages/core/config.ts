@@ -4,6 +4,7 @@
  * @module
  */
 
+import { version as tfjsVersions } from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
 import type { BackendName } from "./backend.ts";
 import { BACKENDS } from "./backend.ts";
@@ -111,8 +112,9 @@ export interface RunConfig {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NOTEBOOK_CONFIG } from "@gradnets/core";
- * console.assert(NOTEBOOK_CONFIG.depth === 50 && NOTEBOOK_CONFIG.lossReduction === "sum");
+ * assert(NOTEBOOK_CONFIG.depth === 50 && NOTEBOOK_CONFIG.lossReduction === "sum");
  * ```
  */
 export const NOTEBOOK_CONFIG: RunConfig = {
@@ -142,9 +144,10 @@ export const NOTEBOOK_CONFIG: RunConfig = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConfigError } from "@gradnets/core";
  * const error = new ConfigError("depth", "depth must be an integer >= 2, got 1");
- * console.assert(error.field === "depth");
+ * assert(error.field === "depth");
  * ```
  */
 export class ConfigError extends Error {
@@ -163,11 +166,12 @@ export class ConfigError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NOTEBOOK_CONFIG, validateConfig } from "@gradnets/core";
  * validateConfig(NOTEBOOK_CONFIG);
  * let field = "";
  * try { validateConfig({ ...NOTEBOOK_CONFIG, depth: 1 }); } catch (e) { field = (e as { field: string }).field; }
- * console.assert(field === "depth");
+ * assert(field === "depth");
  * ```
  */
 export function validateConfig(config: RunConfig): void {
@@ -188,6 +192,17 @@ export function validateConfig(config: RunConfig): void {
       `unknown architecture ${JSON.stringify(config.architecture?.kind)} (known: ${
         ARCHITECTURES.join(", ")
       })`,
+    );
+  }
+  if (
+    !(config.dataset === "mnist" || config.dataset === "fashion-mnist" ||
+      (typeof config.dataset === "string" && /^idx:./.test(config.dataset)))
+  ) {
+    throw new ConfigError(
+      "dataset",
+      `unknown dataset ${
+        JSON.stringify(config.dataset)
+      } (known: mnist, fashion-mnist, idx:<folder>)`,
     );
   }
   positiveInteger("depth", config.depth, 2);
@@ -271,10 +286,11 @@ export type ConfigColumns = Record<string, string | number | boolean | null>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { configColumns, NOTEBOOK_CONFIG } from "@gradnets/core";
  * const columns = configColumns(NOTEBOOK_CONFIG);
- * console.assert(columns.schedule === "linear" && columns.schedule_tau === 10);
- * console.assert(columns.optimizer_learning_rate === 0.01 && columns.loss_reduction === "sum");
+ * assert(columns.schedule === "linear" && columns.schedule_tau === 10);
+ * assert(columns.optimizer_learning_rate === 0.01 && columns.loss_reduction === "sum");
  * ```
  */
 export function configColumns(config: RunConfig): ConfigColumns {
@@ -297,18 +313,35 @@ function snakeCase(name: string): string {
 }
 
 /**
- * A run's id: the first 12 hex digits of the SHA-256 of its config in canonical JSON (keys
- * sorted), so equal configs share an id and any changed field gives a new one.
+ * The version of this code's numerics. Bump it in any change that alters what a seeded run
+ * computes (a new operation order, another initialiser draw, a different loss): every run id
+ * changes with it, so stored results of the old code are not mistaken for the new code's.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { NUMERICS_VERSION } from "@gradnets/core";
+ * assert(Number.isInteger(NUMERICS_VERSION));
+ * ```
+ */
+export const NUMERICS_VERSION = 1;
+
+/**
+ * A run's id: the first 12 hex digits of the SHA-256 of its config in canonical JSON (keys
+ * sorted), together with {@linkcode NUMERICS_VERSION} and the tfjs version (the backend is a
+ * config field). Equal configs share an id; any changed field gives a new one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { NOTEBOOK_CONFIG, runId } from "@gradnets/core";
- * console.assert(runId(NOTEBOOK_CONFIG) === runId({ ...NOTEBOOK_CONFIG }));
- * console.assert(runId(NOTEBOOK_CONFIG) !== runId({ ...NOTEBOOK_CONFIG, seed: 2 }));
+ * assert(runId(NOTEBOOK_CONFIG) === runId({ ...NOTEBOOK_CONFIG }));
+ * assert(runId(NOTEBOOK_CONFIG) !== runId({ ...NOTEBOOK_CONFIG, seed: 2 }));
  * ```
  */
 export function runId(config: RunConfig): string {
-  return createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 12);
+  const identity = { config, numerics: NUMERICS_VERSION, tfjs: tfjsVersions.tfjs };
+  return createHash("sha256").update(canonicalJson(identity)).digest("hex").slice(0, 12);
 }
 
 /**
@@ -316,8 +349,9 @@ export function runId(config: RunConfig): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { canonicalJson } from "@gradnets/core";
- * console.assert(canonicalJson({ b: 1, a: { d: 2, c: 3 } }) === '{"a":{"c":3,"d":2},"b":1}');
+ * assert(canonicalJson({ b: 1, a: { d: 2, c: 3 } }) === '{"a":{"c":3,"d":2},"b":1}');
  * ```
  */
 export function canonicalJson(value: unknown): string {

@@ -18,6 +18,7 @@ Deno.test("every field of a bad config is named in the error", () => {
       /unknown architecture "transformer"/,
     ],
     [{ architecture: { kind: "highway", carryBias: NaN } }, "architecture", /carryBias/],
+    [{ dataset: "cifar10" }, "dataset", /unknown dataset "cifar10"/],
     [{ depth: 1 }, "depth", /depth must be an integer >= 2, got 1/],
     [{ width: 0 }, "width", /width/],
     [

@@ -36,9 +36,10 @@ const TRUNCATED_STD = 0.8796256610342398;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { initialWeights, Random } from "@gradnets/core";
  * const w = initialWeights({ kind: "truncated-normal", std: 0.1 }, 784, 50, new Random(1));
- * console.assert(w.length === 784 * 50 && w.every((v) => Math.abs(v) <= 0.2));
+ * assert(w.length === 784 * 50 && w.every((v) => Math.abs(v) <= 0.2));
  * ```
  */
 export function initialWeights(
@@ -110,8 +111,9 @@ function orthogonal(rows: number, cols: number, random: Random): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateInitializer } from "@gradnets/core";
- * console.assert(validateInitializer({ kind: "truncated-normal", std: -1 }) !== undefined);
+ * assert(validateInitializer({ kind: "truncated-normal", std: -1 }) !== undefined);
  * ```
  */
 export function validateInitializer(init: Initializer): string | undefined {

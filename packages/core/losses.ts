@@ -29,9 +29,10 @@ export interface CrossEntropyResult {
  *
  * @example Finite even for huge logits
  * ```ts
+ * import assert from "node:assert/strict";
  * import { softmaxCrossEntropy } from "@gradnets/core";
  * const { loss, correct } = softmaxCrossEntropy(new Float32Array([1e4, -1e4]), new Uint8Array([1]), 2);
- * console.assert(loss === 2e4 && correct === 0);
+ * assert(loss === 2e4 && correct === 0);
  * ```
  */
 export function softmaxCrossEntropy(
@@ -77,8 +78,9 @@ export function softmaxCrossEntropy(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countCorrect } from "@gradnets/core";
- * console.assert(countCorrect(new Float32Array([0, 1, 3, 2]), new Uint8Array([1, 1]), 2) === 1);
+ * assert(countCorrect(new Float32Array([0, 1, 3, 2]), new Uint8Array([1, 1]), 2) === 1);
  * ```
  */
 export function countCorrect(logits: Float32Array, labels: Uint8Array, classes: number): number {

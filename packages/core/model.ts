@@ -54,10 +54,11 @@ export interface ModelShape {
  *
  * @example The notebook's 50 layers: 1 input, 48 GReLU, 1 output
  * ```ts
+ * import assert from "node:assert/strict";
  * import { useBackend, createModel, NOTEBOOK_CONFIG, Random } from "@gradnets/core";
  * await useBackend("wasm");
  * const model = createModel(NOTEBOOK_CONFIG, { inputSize: 784, classes: 10 }, new Random(1));
- * console.assert(model.layers.length === 50 && model.variables.length === 100);
+ * assert(model.layers.length === 50 && model.variables.length === 100);
  * model.dispose();
  * ```
  */
@@ -131,13 +132,14 @@ function hiddenLayer(config: RunConfig, name: string, random: Random): Layer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { useBackend, denseLayer, modelOf, Random } from "@gradnets/core";
  * await useBackend("wasm");
  * const model = modelOf([denseLayer({
  *   name: "output", inputSize: 4, outputSize: 2, activation: "linear",
  *   init: { kind: "glorot" }, biasInit: 0, random: new Random(1),
  * })]);
- * console.assert(model.variables.length === 2);
+ * assert(model.variables.length === 2);
  * model.dispose();
  * ```
  */

@@ -63,12 +63,13 @@ export interface Optimizer {
  *
  * @example One SGD step
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createOptimizer, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
  * const sgd = createOptimizer({ kind: "sgd", learningRate: 0.5 }, [[1]]);
  * const update = tf.tidy(() => sgd.updates([tf.tensor1d([2])], { g: 0, learningRateScale: 1 })[0]);
- * console.assert(update.dataSync()[0] === -1);
+ * assert(update.dataSync()[0] === -1);
  * update.dispose();
  * ```
  */
@@ -166,8 +167,9 @@ function interpolate(from: Optimizer, to: Optimizer): Optimizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateOptimizer } from "@gradnets/core";
- * console.assert(validateOptimizer({ kind: "sgd", learningRate: -1 })?.includes("learning rate"));
+ * assert(validateOptimizer({ kind: "sgd", learningRate: -1 })?.includes("learning rate"));
  * ```
  */
 export function validateOptimizer(config: OptimizerConfig): string | undefined {
@@ -207,8 +209,9 @@ export type LearningRateDecay =
  *
  * @example Halve every 5 epochs
  * ```ts
+ * import assert from "node:assert/strict";
  * import { learningRateScale } from "@gradnets/core";
- * console.assert(learningRateScale({ kind: "exponential", rate: 0.5, epochs: 5 }, 10) === 0.25);
+ * assert(learningRateScale({ kind: "exponential", rate: 0.5, epochs: 5 }, 10) === 0.25);
  * ```
  */
 export function learningRateScale(decay: LearningRateDecay, t: number): number {
@@ -220,8 +223,9 @@ export function learningRateScale(decay: LearningRateDecay, t: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateLearningRateDecay } from "@gradnets/core";
- * console.assert(validateLearningRateDecay({ kind: "exponential", rate: 2, epochs: 1 }) !== undefined);
+ * assert(validateLearningRateDecay({ kind: "exponential", rate: 2, epochs: 1 }) !== undefined);
  * ```
  */
 export function validateLearningRateDecay(decay: LearningRateDecay): string | undefined {

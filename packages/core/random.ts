@@ -17,10 +17,11 @@
  *
  * @example Same seed, same numbers
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Random } from "@gradnets/core";
  * const a = new Random(42), b = new Random(42);
- * console.assert(a.uniform() === b.uniform());
- * console.assert(a.fork("init").uniform() !== a.fork("data").uniform());
+ * assert(a.uniform() === b.uniform());
+ * assert(a.fork("init").uniform() !== a.fork("data").uniform());
  * ```
  */
 export class Random {

@@ -29,11 +29,12 @@ export type Schedule =
  *
  * @example The notebook's schedule, tau = 10
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scheduleValue } from "@gradnets/core";
  * const linear = { kind: "linear", tau: 10 } as const;
- * console.assert(scheduleValue(linear, 0, 20) === 0);
- * console.assert(scheduleValue(linear, 5, 20) === 0.5);
- * console.assert(scheduleValue(linear, 20, 20) === 1);
+ * assert(scheduleValue(linear, 0, 20) === 0);
+ * assert(scheduleValue(linear, 5, 20) === 0.5);
+ * assert(scheduleValue(linear, 20, 20) === 1);
  * ```
  */
 export function scheduleValue(schedule: Schedule, t: number, totalEpochs: number): number {
@@ -64,9 +65,10 @@ function clamp01(x: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateSchedule } from "@gradnets/core";
- * console.assert(validateSchedule({ kind: "linear", tau: -1 })?.includes("tau"));
- * console.assert(validateSchedule({ kind: "linear", tau: 10 }) === undefined);
+ * assert(validateSchedule({ kind: "linear", tau: -1 })?.includes("tau"));
+ * assert(validateSchedule({ kind: "linear", tau: 10 }) === undefined);
  * ```
  */
 export function validateSchedule(schedule: Schedule): string | undefined {

@@ -347,12 +347,13 @@ function addWeightDecay(model: Model, grads: tf.Tensor[], decay: number): tf.Ten
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { clipByGlobalNorm, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
  * tf.tidy(() => {
  *   const [a, b] = clipByGlobalNorm([tf.tensor1d([3]), tf.tensor1d([4])], 1);
- *   console.assert(Math.abs(a.dataSync()[0] - 0.6) < 1e-6 && Math.abs(b.dataSync()[0] - 0.8) < 1e-6);
+ *   assert(Math.abs(a.dataSync()[0] - 0.6) < 1e-6 && Math.abs(b.dataSync()[0] - 0.8) < 1e-6);
  * });
  * ```
  */

@@ -16,9 +16,10 @@ import type { Split } from "./dataset.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shuffledOrder } from "@gradnets/data";
  * const order = shuffledOrder(5, () => 0.5);
- * console.assert(Array.from(order).sort().join() === "0,1,2,3,4");
+ * assert(Array.from(order).sort().join() === "0,1,2,3,4");
  * ```
  */
 export function shuffledOrder(count: number, random: () => number): Uint32Array {
@@ -51,10 +52,11 @@ export interface Batch {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batches, splitFromBytes } from "@gradnets/data";
  * const split = splitFromBytes(new Uint8Array([0, 255, 255, 0, 0, 0]), new Uint8Array([7, 8, 9]), 2);
  * const seen = [...batches(split, new Uint32Array([2, 0, 1]), 2)].map((b) => b.labels[0]);
- * console.assert(seen.length === 1 && seen[0] === 9);
+ * assert(seen.length === 1 && seen[0] === 9);
  * ```
  */
 export function* batches(split: Split, order: Uint32Array, batchSize: number): Generator<Batch> {
@@ -80,8 +82,9 @@ export function* batches(split: Split, order: Uint32Array, batchSize: number): G
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stepsPerEpoch } from "@gradnets/data";
- * console.assert(stepsPerEpoch(55000, 50) === 1100);
+ * assert(stepsPerEpoch(55000, 50) === 1100);
  * ```
  */
 export function stepsPerEpoch(count: number, batchSize: number): number {

@@ -40,9 +40,10 @@ export interface Dataset {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitFromBytes } from "@gradnets/data";
  * const split = splitFromBytes(new Uint8Array([0, 255, 51, 0]), new Uint8Array([1, 0]), 2);
- * console.assert(split.count === 2 && split.images[1] === 1 && Math.abs(split.images[2] - 0.2) < 1e-7);
+ * assert(split.count === 2 && split.images[1] === 1 && Math.abs(split.images[2] - 0.2) < 1e-7);
  * ```
  */
 export function splitFromBytes(pixels: Uint8Array, labels: Uint8Array, features: number): Split {
@@ -61,10 +62,11 @@ export function splitFromBytes(pixels: Uint8Array, labels: Uint8Array, features:
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sliceSplit, splitFromBytes } from "@gradnets/data";
  * const split = splitFromBytes(new Uint8Array(6), new Uint8Array([1, 2, 3]), 2);
  * const tail = sliceSplit(split, 1, 3);
- * console.assert(tail.count === 2 && tail.labels[0] === 2 && tail.images.buffer === split.images.buffer);
+ * assert(tail.count === 2 && tail.labels[0] === 2 && tail.images.buffer === split.images.buffer);
  * ```
  */
 export function sliceSplit(split: Split, start: number, end: number): Split {

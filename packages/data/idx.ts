@@ -45,11 +45,12 @@ const ELEMENT_TYPES: Record<number, { type: IdxElementType; bytes: number }> = {
  *
  * @example Telling IDX problems from other failures
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IdxError, parseIdx } from "@gradnets/data";
  * try {
  *   parseIdx(new Uint8Array([1, 2]), "tiny.idx");
  * } catch (error) {
- *   console.assert(error instanceof IdxError);
+ *   assert(error instanceof IdxError);
  * }
  * ```
  */
@@ -69,10 +70,11 @@ export class IdxError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IdxTruncatedError, parseIdx } from "@gradnets/data";
  * let caught: unknown;
  * try { parseIdx(new Uint8Array([0, 0]), "short.idx"); } catch (e) { caught = e; }
- * console.assert(caught instanceof IdxTruncatedError);
+ * assert(caught instanceof IdxTruncatedError);
  * ```
  */
 export class IdxTruncatedError extends IdxError {
@@ -89,10 +91,11 @@ export class IdxTruncatedError extends IdxError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IdxMagicError, parseIdx } from "@gradnets/data";
  * let caught: unknown;
  * try { parseIdx(new TextEncoder().encode("PK\x03\x04 a zip file"), "x.zip"); } catch (e) { caught = e; }
- * console.assert(caught instanceof IdxMagicError);
+ * assert(caught instanceof IdxMagicError);
  * ```
  */
 export class IdxMagicError extends IdxError {
@@ -109,12 +112,13 @@ export class IdxMagicError extends IdxError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IdxSizeMismatchError, parseIdx } from "@gradnets/data";
  * // A uint8 vector of 3 elements, followed by 4 bytes.
  * const bytes = new Uint8Array([0, 0, 0x08, 1, 0, 0, 0, 3, 1, 2, 3, 4]);
  * let caught: unknown;
  * try { parseIdx(bytes, "long.idx"); } catch (e) { caught = e; }
- * console.assert(caught instanceof IdxSizeMismatchError);
+ * assert(caught instanceof IdxSizeMismatchError);
  * ```
  */
 export class IdxSizeMismatchError extends IdxError {
@@ -131,9 +135,10 @@ export class IdxSizeMismatchError extends IdxError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatasetMismatchError } from "@gradnets/data";
  * const error = new DatasetMismatchError("train", "60000 images but 59999 labels");
- * console.assert(error.message.includes("59999"));
+ * assert(error.message.includes("59999"));
  * ```
  */
 export class DatasetMismatchError extends IdxError {
@@ -159,10 +164,11 @@ const HEADER_BYTES = 4;
  *
  * @example A 2x3 uint8 matrix
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIdx } from "@gradnets/data";
  * const file = new Uint8Array([0, 0, 0x08, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6]);
  * const idx = parseIdx(file, "matrix.idx");
- * console.assert(idx.type === "uint8" && idx.dims.join("x") === "2x3" && idx.data[5] === 6);
+ * assert(idx.type === "uint8" && idx.dims.join("x") === "2x3" && idx.data[5] === 6);
  * ```
  */
 export function parseIdx(bytes: Uint8Array, source = "<bytes>"): IdxArray {
@@ -262,9 +268,10 @@ function readElements(
  *
  * @example Round trip
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeIdx, parseIdx } from "@gradnets/data";
  * const bytes = encodeIdx({ type: "uint8", dims: [3], data: new Uint8Array([7, 8, 9]) });
- * console.assert(parseIdx(bytes).data[2] === 9);
+ * assert(parseIdx(bytes).data[2] === 9);
  * ```
  */
 export function encodeIdx(array: IdxArray): Uint8Array {

@@ -26,8 +26,9 @@ export const MNIST_FILES = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mnistDataDir } from "@gradnets/data";
- * console.assert(mnistDataDir().endsWith("data"));
+ * assert(mnistDataDir().endsWith("data"));
  * ```
  */
 export function mnistDataDir(): string {
@@ -66,9 +67,10 @@ export interface MnistFiles {
  *
  * @example The first training labels
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mnistDataDir, readMnistFiles } from "@gradnets/data";
  * const files = await readMnistFiles(mnistDataDir());
- * console.assert(Array.from(files.trainLabels.data.subarray(0, 5)).join() === "5,0,4,1,9");
+ * assert(Array.from(files.trainLabels.data.subarray(0, 5)).join() === "5,0,4,1,9");
  * ```
  */
 export async function readMnistFiles(dir: string): Promise<MnistFiles> {
@@ -132,10 +134,11 @@ function checkPair(source: string, images: IdxArray, labels: IdxArray): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadMnist } from "@gradnets/data";
  * const mnist = await loadMnist();
- * console.assert(mnist.train.count === 55000 && mnist.validation.count === 5000);
- * console.assert(mnist.test.count === 10000 && mnist.train.features === 784);
+ * assert(mnist.train.count === 55000 && mnist.validation.count === 5000);
+ * assert(mnist.test.count === 10000 && mnist.train.features === 784);
  * ```
  */
 export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {

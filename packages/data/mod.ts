@@ -4,11 +4,12 @@
  *
  * @example Load MNIST and take one shuffled batch
  * ```ts
+ * import assert from "node:assert/strict";
  * import { batches, loadMnist, shuffledOrder } from "@gradnets/data";
  * const mnist = await loadMnist({ limit: 1000 });
  * const order = shuffledOrder(mnist.train.count, Math.random);
  * const first = batches(mnist.train, order, 50).next().value!;
- * console.assert(first.images.length === 50 * 784);
+ * assert(first.images.length === 50 * 784);
  * ```
  *
  * @module
@@ -17,4 +18,5 @@
 export * from "./idx.ts";
 export * from "./dataset.ts";
 export * from "./mnist.ts";
+export * from "./fashion_mnist.ts";
 export * from "./batches.ts";

@@ -41,13 +41,14 @@ export interface BatchNormLayer extends Layer {
  *
  * @example At g = 1 the gradual layer is the identity
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { batchNormLayer, layerContext, Random, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
  * const layer = batchNormLayer({ name: "norm1", width: 2, gradual: true });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.tensor2d([[1, 5], [3, 9]]), layerContext(1, false, new Random(1))).y;
- *   console.assert(y.arraySync().flat().join() === "1,5,3,9");
+ *   assert(y.arraySync().flat().join() === "1,5,3,9");
  * });
  * ```
  */

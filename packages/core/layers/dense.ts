@@ -33,10 +33,11 @@ export interface DenseOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { useBackend, affineParameters, Random } from "@gradnets/core";
  * await useBackend("wasm");
  * const [w, b] = affineParameters(3, 2, { kind: "he" }, 0.1, new Random(1));
- * console.assert(w.variable.shape.join() === "3,2" && b.variable.dataSync()[0] === 0.1);
+ * assert(w.variable.shape.join() === "3,2" && b.variable.dataSync()[0] === Math.fround(0.1));
  * w.variable.dispose(); b.variable.dispose();
  * ```
  */
@@ -65,6 +66,7 @@ export function affineParameters(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { useBackend, denseLayer, layerContext, Random } from "@gradnets/core";
  * await useBackend("wasm");
@@ -74,7 +76,7 @@ export function affineParameters(
  * });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.ones([2, 4]), layerContext(0, true, new Random(2))).y;
- *   console.assert(y.shape.join() === "2,3");
+ *   assert(y.shape.join() === "2,3");
  * });
  * ```
  */

@@ -26,8 +26,9 @@ export interface DropoutOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { dropoutRate } from "@gradnets/core";
- * console.assert(dropoutRate({ name: "d", rate: 0.5, gradual: true }, 0.2) === 0.1);
+ * assert(dropoutRate({ name: "d", rate: 0.5, gradual: true }, 0.2) === 0.1);
  * ```
  */
 export function dropoutRate(options: DropoutOptions, g: number): number {
@@ -39,13 +40,14 @@ export function dropoutRate(options: DropoutOptions, g: number): number {
  *
  * @example Gradual dropout drops nothing at g = 0
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { dropoutLayer, layerContext, Random, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
  * const layer = dropoutLayer({ name: "dropout1", rate: 0.5, gradual: true });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.ones([2, 3]), layerContext(0, true, new Random(1))).y;
- *   console.assert(y.sum().dataSync()[0] === 6);
+ *   assert(y.sum().dataSync()[0] === 6);
  * });
  * ```
  */

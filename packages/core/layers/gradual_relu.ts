@@ -34,6 +34,7 @@ export interface GradualReluOptions {
  *
  * @example At g = 0 the layer passes its input through
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { useBackend, gradualReluLayer, layerContext, Random } from "@gradnets/core";
  * await useBackend("wasm");
@@ -44,7 +45,7 @@ export interface GradualReluOptions {
  * tf.tidy(() => {
  *   const x = tf.tensor2d([[1, -2, 3]]);
  *   const y = layer.forward(x, layerContext(0, true, new Random(2))).y;
- *   console.assert(y.arraySync()[0].join() === "1,-2,3");
+ *   assert(y.arraySync()[0].join() === "1,-2,3");
  * });
  * ```
  */

@@ -25,6 +25,7 @@ export interface HighwayOptions extends SquareLayerOptions {
  *
  * @example A very negative carry bias passes the input through
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { highwayLayer, layerContext, Random, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
@@ -34,7 +35,7 @@ export interface HighwayOptions extends SquareLayerOptions {
  * });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.tensor2d([[3, -4]]), layerContext(1, true, new Random(2))).y;
- *   console.assert(y.arraySync()[0].join() === "3,-4");
+ *   assert(y.arraySync()[0].join() === "3,-4");
  * });
  * ```
  */

@@ -33,12 +33,13 @@ export interface LayerContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { useBackend, layerContext, Random } from "@gradnets/core";
  * await useBackend("wasm");
  * tf.tidy(() => {
  *   const ctx = layerContext(0.25, true, new Random(1));
- *   console.assert(ctx.oneMinusGTensor.dataSync()[0] === 0.75);
+ *   assert(ctx.oneMinusGTensor.dataSync()[0] === 0.75);
  * });
  * ```
  */
@@ -93,13 +94,14 @@ export interface Layer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { useBackend, affineBackward } from "@gradnets/core";
  * await useBackend("wasm");
  * tf.tidy(() => {
  *   const x = tf.tensor2d([[1, 2]]), w = tf.tensor2d([[1], [1]]), du = tf.tensor2d([[1]]);
  *   const { dx, dW, db } = affineBackward(x, w, du, true);
- *   console.assert(dx!.arraySync()[0][1] === 1 && dW.arraySync()[1][0] === 2 && db.arraySync()[0] === 1);
+ *   assert(dx!.arraySync()[0][1] === 1 && dW.arraySync()[1][0] === 2 && db.arraySync()[0] === 1);
  * });
  * ```
  */
@@ -120,11 +122,12 @@ export function affineBackward(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { useBackend, reluBackward } from "@gradnets/core";
  * await useBackend("wasm");
  * const du = reluBackward(tf.tensor2d([[0, 2]]), tf.tensor2d([[5, 5]]));
- * console.assert(du.arraySync()[0].join() === "0,5");
+ * assert(du.arraySync()[0].join() === "0,5");
  * ```
  */
 export function reluBackward(y: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {

@@ -20,6 +20,7 @@ import { affineBackward, type Layer } from "./layer.ts";
  *
  * @example At g = 0 the layer is affine: negative pre-activations pass unchanged
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { layerContext, leakyGradualReluLayer, Random, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
@@ -29,7 +30,7 @@ import { affineBackward, type Layer } from "./layer.ts";
  * });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.zeros([1, 2]), layerContext(0, true, new Random(2))).y;
- *   console.assert(y.arraySync()[0].join() === "-5,-5");
+ *   assert(y.arraySync()[0].join() === "-5,-5");
  * });
  * ```
  */

@@ -29,13 +29,14 @@ export interface SquareLayerOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { layerContext, plainLayer, Random, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
  * const layer = plainLayer({ name: "hidden1", width: 3, init: { kind: "he" }, biasInit: -100, random: new Random(1) });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.ones([1, 3]), layerContext(0.5, true, new Random(2))).y;
- *   console.assert(y.arraySync()[0].join() === "0,0,0");
+ *   assert(y.arraySync()[0].join() === "0,0,0");
  * });
  * ```
  */

@@ -17,13 +17,14 @@ import type { SquareLayerOptions } from "./plain.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { layerContext, Random, residualLayer, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
  * const layer = residualLayer({ name: "hidden1", width: 2, init: { kind: "he" }, biasInit: -100, random: new Random(1) });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.tensor2d([[1, 2]]), layerContext(1, true, new Random(2))).y;
- *   console.assert(y.arraySync()[0].join() === "1,2"); // the ReLU branch is off
+ *   assert(y.arraySync()[0].join() === "1,2"); // the ReLU branch is off
  * });
  * ```
  */
@@ -61,13 +62,14 @@ export function residualLayer(options: SquareLayerOptions): Layer {
  *
  * @example At the start the layer is the identity
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { layerContext, Random, rezeroLayer, useBackend } from "@gradnets/core";
  * await useBackend("wasm");
  * const layer = rezeroLayer({ name: "hidden1", width: 2, init: { kind: "he" }, biasInit: 0.1, random: new Random(1) });
  * tf.tidy(() => {
  *   const y = layer.forward(tf.tensor2d([[1, -2]]), layerContext(1, true, new Random(2))).y;
- *   console.assert(y.arraySync()[0].join() === "1,-2");
+ *   assert(y.arraySync()[0].join() === "1,-2");
  * });
  * ```
  */
