@@ -25,6 +25,7 @@ import {
 } from "@gradnets/core";
 import { IdxError, readMnistFiles } from "@gradnets/data";
 import {
+  buildReports,
   CsvError,
   loadRun,
   type RunRecord,
@@ -173,7 +174,16 @@ export async function experimentMain(experiments: readonly Experiment[]): Promis
           plan.push({ experiment: name, config, id });
         }
       }
-      const ok = await execute(plan, { root, listOnly: values.list ?? false, workers, shard });
+      // Reports are regenerated for the published results (into reports/) and for --quick
+      // (beside its results); runs with changed configs only write their tables.
+      const reports = customised ? null : values.quick ? join(root, "report") : "reports";
+      const ok = await execute(plan, {
+        root,
+        listOnly: values.list ?? false,
+        workers,
+        shard,
+        reports,
+      });
       if (!ok) Deno.exit(1);
     },
     (error) =>
@@ -224,6 +234,8 @@ async function execute(
   options: {
     root: string;
     listOnly: boolean;
+    /** Where to regenerate the report pages once every run is stored; null: not at all. */
+    reports: string | null;
     workers: number;
     shard: { index: number; count: number } | null;
   },
@@ -295,7 +307,27 @@ async function execute(
       missing > 0 ? `; ${missing} runs of the full plan are not stored yet` : ""
     }`,
   );
+  if (options.reports !== null && missing === 0) {
+    const pages = await buildReports({
+      results: options.root,
+      out: options.reports,
+      findings: await readOptional(join(options.reports, "findings.md")),
+    });
+    console.error(`reports: ${pages.join(", ")}`);
+  } else if (options.reports !== null) {
+    console.error(
+      "reports not regenerated: the plan is not complete (run the remaining shards, then rerun)",
+    );
+  }
   return ok;
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A stored run and its provenance. */

@@ -1,5 +1,6 @@
 /**
- * Analysis of gradnets results: reading and writing the tidy CSV tables of a study.
+ * Analysis of gradnets results: the tidy CSV tables of a study (written, stored, read back and
+ * checked), aggregation over seeds, Vega-Lite figure specs, and the HTML and SVG report.
  *
  * @example Round trip of a table
  * ```ts
@@ -12,6 +13,14 @@
  * @module
  */
 
+export * from "./aggregate.ts";
 export * from "./csv.ts";
+export * from "./render.ts";
+export * from "./report.ts";
+export * from "./specs/accuracy_vs_depth.ts";
+export * from "./specs/common.ts";
+export * from "./specs/gradient_heatmap.ts";
+export * from "./specs/learning_curves.ts";
+export * from "./tables.ts";
 export * from "./results.ts";
 export * from "./run_store.ts";

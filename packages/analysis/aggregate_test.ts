@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { describe, summarizeByDepth } from "./aggregate.ts";
+import type { RunRow } from "./tables.ts";
+
+function run(
+  label: string,
+  depth: number,
+  seed: number,
+  accuracy: number | null,
+  status = "completed",
+): RunRow {
+  return {
+    runId: `${label}-${depth}-${seed}`,
+    dataset: "mnist",
+    architecture: label,
+    label,
+    depth,
+    width: 50,
+    seed,
+    epochs: 20,
+    status: status as RunRow["status"],
+    divergedStep: status === "diverged" ? 1234 : null,
+    divergedReason: null,
+    finalTestAccuracy: status === "completed" ? accuracy : null,
+    finalValidationAccuracy: null,
+    bestValidationEpoch: accuracy === null ? null : 3,
+    bestValidationAccuracy: accuracy,
+    testAccuracyAtBestValidation: accuracy,
+    columns: {},
+  };
+}
+
+Deno.test("summarizeByDepth: mean, sample std, min and max over seeds, computed by hand", () => {
+  const summaries = summarizeByDepth([
+    run("highway", 50, 1, 0.96),
+    run("highway", 50, 2, 0.97),
+    run("highway", 50, 3, 0.98),
+    run("plain", 50, 1, 0.5),
+    run("plain", 50, 2, 0.3, "diverged"),
+    run("plain", 50, 3, null, "diverged"),
+    run("highway", 10, 1, 0.9),
+  ]);
+  assert.deepEqual(summaries.map((s) => [s.label, s.depth]), [["highway", 10], ["highway", 50], [
+    "plain",
+    50,
+  ]]);
+  const highway = summaries[1];
+  assert.ok(Math.abs(highway.mean! - 0.97) < 1e-12);
+  assert.ok(Math.abs(highway.std! - 0.01) < 1e-12); // sqrt((0.01^2 + 0 + 0.01^2) / 2)
+  assert.deepEqual([highway.min, highway.max, highway.runs, highway.diverged], [0.96, 0.98, 3, 0]);
+  const plain = summaries[2];
+  // The diverged run with a pre-divergence accuracy counts; the one without does not.
+  assert.deepEqual([plain.runs, plain.diverged, plain.measured], [3, 2, 2]);
+  assert.ok(Math.abs(plain.mean! - 0.4) < 1e-12);
+  assert.equal(plain.finalMean, 0.5);
+  assert.equal(summaries[0].std, null);
+});
+
+Deno.test("describe handles empty and single inputs", () => {
+  assert.deepEqual(describe([]), { mean: null, std: null, min: null, max: null });
+  assert.deepEqual(describe([0.5]), { mean: 0.5, std: null, min: 0.5, max: 0.5 });
+});

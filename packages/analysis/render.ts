@@ -1,0 +1,163 @@
+/**
+ * Rendering: Vega-Lite specs to static SVG (in Deno, with npm:vega and npm:vega-lite, no
+ * browser), and self-contained HTML pages that embed the interactive figures. Pages inline the
+ * vega, vega-lite and vega-embed bundles from node_modules and the figures' data, so they open
+ * from `file://` with no network.
+ *
+ * @module
+ */
+
+import * as vega from "vega";
+import * as vegaLite from "vega-lite";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { VegaLiteSpec } from "./specs/common.ts";
+
+/**
+ * Renders a Vega-Lite spec to an SVG document.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderSvg } from "@gradnets/analysis";
+ * const svg = await renderSvg({ data: { values: [{ x: 1 }] }, mark: "point", encoding: { x: { field: "x", type: "quantitative" } } });
+ * assert.match(svg, /^<svg/);
+ * ```
+ */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The folder of an npm package in node_modules (its `exports` may hide package.json). */
+function packageDir(name: string): string {
+  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+  while (!dir.endsWith(`/node_modules/${name}`)) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the folder of npm package ${name}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+let bundles: Promise<string> | undefined;
+
+/** The three browser bundles as one script text (read once). */
+function browserBundles(): Promise<string> {
+  bundles ??= Promise.all([
+    Deno.readTextFile(join(packageDir("vega"), "build", "vega.min.js")),
+    Deno.readTextFile(join(packageDir("vega-lite"), "build", "vega-lite.min.js")),
+    Deno.readTextFile(join(packageDir("vega-embed"), "build", "vega-embed.min.js")),
+  ]).then((scripts) => scripts.map(scriptSafe).join("\n"));
+  return bundles;
+}
+
+/** Text that cannot close the <script> element it is inlined in. */
+function scriptSafe(text: string): string {
+  return text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** Escapes text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A block of a report page. */
+export type PageBlock =
+  | { readonly kind: "html"; readonly html: string }
+  | {
+    readonly kind: "figure";
+    readonly id: string;
+    readonly spec: VegaLiteSpec;
+    readonly caption: string;
+    readonly svg: string;
+  }
+  | {
+    readonly kind: "table";
+    readonly caption: string;
+    readonly columns: readonly string[];
+    readonly rows: readonly (readonly string[])[];
+  };
+
+/** A report page. */
+export interface Page {
+  readonly title: string;
+  /** Links shown at the top: [text, href]. */
+  readonly nav: readonly (readonly [string, string])[];
+  readonly blocks: readonly PageBlock[];
+}
+
+const STYLE = `
+body { font: 15px/1.5 Helvetica, Arial, sans-serif; color: #222; max-width: 1180px; margin: 2em auto; padding: 0 1em; }
+nav a { margin-right: 1em; } h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; }
+figure { margin: 1.5em 0; } figcaption { color: #555; font-size: 0.9em; max-width: 900px; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
+th:first-child, td:first-child { text-align: left; } caption { text-align: left; color: #555; padding-bottom: 0.4em; }
+.vega-embed { display: block; } details { margin: 1em 0; } pre { white-space: pre-wrap; font-size: 0.8em; }
+noscript img { max-width: 100%; }`;
+
+/**
+ * A self-contained HTML page: the figures render with the inlined vega bundles; without
+ * JavaScript the static SVG of each figure is shown instead.
+ *
+ * @example
+ * ```ts ignore
+ * const html = await htmlPage({ title: "GradNets", nav: [], blocks: [] });
+ * ```
+ */
+export async function htmlPage(page: Page): Promise<string> {
+  const parts: string[] = [];
+  const embeds: string[] = [];
+  for (const block of page.blocks) {
+    if (block.kind === "html") parts.push(block.html);
+    if (block.kind === "table") {
+      parts.push(
+        `<table><caption>${escapeHtml(block.caption)}</caption><thead><tr>${
+          block.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")
+        }</tr></thead><tbody>${
+          block.rows.map((row) =>
+            `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`
+          ).join("\n")
+        }</tbody></table>`,
+      );
+    }
+    if (block.kind === "figure") {
+      parts.push(
+        `<figure><div id="${block.id}"></div><noscript>${block.svg}</noscript><figcaption>${block.caption}</figcaption></figure>`,
+      );
+      embeds.push(
+        `vegaEmbed(${JSON.stringify(`#${block.id}`)}, ${
+          scriptSafe(JSON.stringify(block.spec))
+        }, { renderer: "svg", actions: { export: true, source: true, compiled: false, editor: false } }).catch((error) => console.error(error));`,
+      );
+    }
+  }
+  const nav = page.nav.map(([text, href]) =>
+    `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
+  ).join("");
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>${STYLE}</style>
+<script>${await browserBundles()}</script>
+</head>
+<body>
+<nav>${nav}</nav>
+<h1>${escapeHtml(page.title)}</h1>
+${parts.join("\n")}
+<script>
+${embeds.join("\n")}
+</script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,44 @@
+/**
+ * `deno task report`: regenerates the report pages, SVG figures and figure data from the result
+ * tables, in seconds, without training anything.
+ *
+ * @module
+ */
+
+import { buildReports, CsvError } from "@gradnets/analysis";
+import { parseOptions, runMain } from "../experiments/_cli.ts";
+
+const HELP = `Regenerate the report pages from the result tables.
+
+Usage: deno task report [options]
+
+Options:
+  --results DIR    results root holding depth-study/ and seed-notebook/ (default results)
+  --out DIR        where the pages go (default reports)
+  --findings FILE  Markdown shown on the index page (default reports/findings.md if present)
+  -h, --help       show this help`;
+
+await runMain(async () => {
+  const { values } = parseOptions(Deno.args, {
+    results: { type: "string", default: "results" },
+    out: { type: "string", default: "reports" },
+    findings: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const findingsPath = values.findings ?? "reports/findings.md";
+  let findings: string | undefined;
+  try {
+    findings = await Deno.readTextFile(findingsPath);
+  } catch (error) {
+    if (values.findings !== undefined) throw new CsvError(findingsPath, (error as Error).message);
+  }
+  const started = performance.now();
+  const pages = await buildReports({ results: values.results, out: values.out, findings });
+  console.error(
+    `wrote ${pages.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+  );
+}, (error) => error instanceof CsvError);
