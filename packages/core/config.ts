@@ -27,10 +27,14 @@ import { type Schedule, validateSchedule } from "./schedules.ts";
  * - `highway`: `y = relu(xW+b)*T + x*(1-T)`, T = sigmoid(xW_T + b_T), b_T starts at `carryBias`.
  * - `residual`: `y = x + relu(xW+b)`.
  * - `rezero`: `y = x + a*relu(xW+b)`, a learnt scalar from 0.
+ *
+ * `variancePreserving: true` (GReLU kinds; this project's extension) divides the GReLU output by
+ * the factor by which the interpolation shrinks its second moment (see
+ * `layers/variance_preserving.ts`); g = 0 and g = 1 are unchanged for `grelu`.
  */
 export type Architecture =
-  | { readonly kind: "grelu" }
-  | { readonly kind: "grelu-leaky" }
+  | { readonly kind: "grelu"; readonly variancePreserving?: boolean }
+  | { readonly kind: "grelu-leaky"; readonly variancePreserving?: boolean }
   | { readonly kind: "plain" }
   | { readonly kind: "highway"; readonly carryBias: number }
   | { readonly kind: "residual" }
@@ -184,6 +188,20 @@ export function validateConfig(config: RunConfig): void {
     throw new ConfigError(
       "architecture",
       `highway carryBias must be a finite number, got ${config.architecture.carryBias}`,
+    );
+  }
+  const allowed: Record<string, string[]> = {
+    grelu: ["variancePreserving"],
+    "grelu-leaky": ["variancePreserving"],
+    highway: ["carryBias"],
+  };
+  const extra = Object.keys(config.architecture ?? {}).filter((key) =>
+    key !== "kind" && !(allowed[config.architecture.kind] ?? []).includes(key)
+  );
+  if (extra.length > 0) {
+    throw new ConfigError(
+      "architecture",
+      `architecture ${config.architecture.kind} has no field ${extra.join(", ")}`,
     );
   }
   if (!ARCHITECTURES.includes(config.architecture?.kind)) {

@@ -18,6 +18,11 @@ Deno.test("every field of a bad config is named in the error", () => {
       /unknown architecture "transformer"/,
     ],
     [{ architecture: { kind: "highway", carryBias: NaN } }, "architecture", /carryBias/],
+    [
+      { architecture: { kind: "plain", carryBias: 1 } },
+      "architecture",
+      /architecture plain has no field carryBias/,
+    ],
     [{ dataset: "cifar10" }, "dataset", /unknown dataset "cifar10"/],
     [{ depth: 1 }, "depth", /depth must be an integer >= 2, got 1/],
     [{ width: 0 }, "width", /width/],

@@ -28,6 +28,7 @@ export * from "./layers/highway.ts";
 export * from "./layers/leaky_gradual_relu.ts";
 export * from "./layers/plain.ts";
 export * from "./layers/residual.ts";
+export * from "./layers/variance_preserving.ts";
 export * from "./losses.ts";
 export * from "./model.ts";
 export * from "./optimizers.ts";

@@ -16,6 +16,7 @@ import { highwayLayer } from "./layers/highway.ts";
 import { leakyGradualReluLayer } from "./layers/leaky_gradual_relu.ts";
 import { plainLayer } from "./layers/plain.ts";
 import { residualLayer, rezeroLayer } from "./layers/residual.ts";
+import { scaledLayer, variancePreservingGain } from "./layers/variance_preserving.ts";
 import type { Forward, Layer, LayerContext } from "./layers/layer.ts";
 import type { Random } from "./random.ts";
 
@@ -113,9 +114,14 @@ function hiddenLayer(config: RunConfig, name: string, random: Random): Layer {
   const architecture = config.architecture;
   switch (architecture.kind) {
     case "grelu":
-      return gradualReluLayer(options);
-    case "grelu-leaky":
-      return leakyGradualReluLayer(options);
+    case "grelu-leaky": {
+      const layer = architecture.kind === "grelu"
+        ? gradualReluLayer(options)
+        : leakyGradualReluLayer(options);
+      if (!architecture.variancePreserving) return layer;
+      const kind = architecture.kind;
+      return scaledLayer(layer, (g) => variancePreservingGain(kind, g));
+    }
     case "plain":
       return plainLayer(options);
     case "highway":
