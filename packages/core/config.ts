@@ -108,6 +108,11 @@ export interface RunConfig {
   readonly seed: number;
   /** tfjs backend. Results can differ between backends in the last bits, so it is recorded. */
   readonly backend: BackendName;
+  /**
+   * Measure test accuracy after each epoch (default true). Searches set it false, so that the
+   * test split is read only by the final configurations.
+   */
+  readonly evaluateTest?: boolean;
 }
 
 /**
@@ -261,6 +266,12 @@ export function validateConfig(config: RunConfig): void {
     throw new ConfigError(
       "lossReduction",
       `lossReduction must be mean or sum, got ${JSON.stringify(config.lossReduction)}`,
+    );
+  }
+  if (config.evaluateTest !== undefined && typeof config.evaluateTest !== "boolean") {
+    throw new ConfigError(
+      "evaluateTest",
+      `evaluateTest must be true or false, got ${config.evaluateTest}`,
     );
   }
   if (!BACKENDS.includes(config.backend)) {

@@ -155,7 +155,8 @@ async function trainModel(
   const gradientNorms: GradientNormRecord[] = [];
   const evaluate = (g: number) => ({
     validationAccuracy: evaluateAccuracy(model, data.validation, g),
-    testAccuracy: evaluateAccuracy(model, data.test, g),
+    // A search sets evaluateTest false: its decisions must not even see the test split.
+    testAccuracy: config.evaluateTest === false ? null : evaluateAccuracy(model, data.test, g),
   });
   let started = performance.now();
   const record = (entry: EpochRecord) => {

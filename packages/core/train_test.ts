@@ -147,3 +147,9 @@ Deno.test("every architecture and GradNet variant trains a few steps on real MNI
     });
   }
 });
+
+Deno.test("evaluateTest false keeps the test split unread", async () => {
+  const result = await train({ ...SMALL, evaluateTest: false }, mnist);
+  assert.ok(result.epochs.every((e) => e.testAccuracy === null));
+  assert.ok(result.epochs.every((e) => e.validationAccuracy !== null));
+});
