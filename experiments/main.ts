@@ -7,9 +7,10 @@
 
 import { experimentMain } from "./_runner.ts";
 import { depthStudy } from "./depth-study.ts";
+import { search } from "./search.ts";
 import { seedNotebook } from "./seed-notebook.ts";
 
 /** The published experiments, in the order they run. */
-export const EXPERIMENTS = [seedNotebook, depthStudy];
+export const EXPERIMENTS = [seedNotebook, search, depthStudy];
 
 if (import.meta.main) await experimentMain(EXPERIMENTS);

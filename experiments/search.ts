@@ -1,0 +1,40 @@
+/**
+ * The settings search: which optimiser, learning rate, gradient clipping and (for GradNets)
+ * speed of the interpolation let each architecture train?
+ *
+ * Method: MNIST, depth 50 (the notebook's), 5 epochs, seed 1. For every architecture of
+ * experiments/_settings.ts, every combination of SEARCH_SPACE: 4 optimisers (SGD with momentum
+ * 0.9 at 0.01 and 0.003, Adam at 1e-3 and 3e-4), clipping of the gradient norm at 1 or none,
+ * and for GradNets g rising over the first quarter or the first half of training. Every run
+ * has the same budget. Choice: the highest validation accuracy after the last epoch; the test
+ * split is not evaluated at all (`evaluateTest: false`).
+ *
+ * @module
+ */
+
+import { type Experiment, grid } from "./_experiment.ts";
+import { experimentMain } from "./_runner.ts";
+import { ARCHITECTURE_ENTRIES, configFor, SEARCH_SPACE } from "./_settings.ts";
+
+export const search: Experiment = {
+  name: "search",
+  title: "Settings search at depth 50 on MNIST (validation only): optimiser, clipping, ramp of g",
+  runs: ({ quick }) =>
+    ARCHITECTURE_ENTRIES.flatMap((entry) =>
+      grid({
+        optimizer: SEARCH_SPACE.optimizer,
+        gradientClip: SEARCH_SPACE.gradientClip,
+        gradnetRamp: entry.gradnet ? SEARCH_SPACE.gradnetRamp : [0.5],
+      }).map((settings) =>
+        configFor(entry, settings, {
+          depth: quick ? 20 : 50,
+          epochs: quick ? 1 : 5,
+          seed: 1,
+          dataset: "mnist",
+          evaluateTest: false,
+        })
+      )
+    ),
+};
+
+if (import.meta.main) await experimentMain([search]);
