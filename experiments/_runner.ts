@@ -34,6 +34,7 @@ import {
 } from "@gradnets/analysis";
 import { join } from "node:path";
 import type { Experiment } from "./_experiment.ts";
+import { chosenLabels } from "./_settings.ts";
 import { TextLineStream } from "./_lines.ts";
 import type { WorkerMessage } from "./_worker.ts";
 import {
@@ -312,6 +313,7 @@ async function execute(
       results: options.root,
       out: options.reports,
       findings: await readOptional(join(options.reports, "findings.md")),
+      chosen: chosenLabels(),
     });
     console.error(`reports: ${pages.join(", ")}`);
   } else if (options.reports !== null) {

@@ -116,3 +116,16 @@ export function configFor(
     ...overrides,
   };
 }
+
+/**
+ * The chosen setting of each architecture in the words of the search page
+ * (`settingLabel` of @gradnets/analysis), so that the report can check it against the search.
+ */
+export function chosenLabels(): Map<string, string> {
+  return new Map(ARCHITECTURE_ENTRIES.map((entry) => {
+    const c = CHOSEN[entry.name];
+    const clip = c.gradientClip === null ? ", no clip" : `, clip ${c.gradientClip}`;
+    const ramp = entry.gradnet ? `, ramp ${c.gradnetRamp}` : "";
+    return [entry.name, `${c.optimizer.kind} ${c.optimizer.learningRate}${clip}${ramp}`];
+  }));
+}

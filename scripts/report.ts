@@ -7,6 +7,7 @@
 
 import { buildReports, CsvError } from "@gradnets/analysis";
 import { parseOptions, runMain } from "../experiments/_cli.ts";
+import { chosenLabels } from "../experiments/_settings.ts";
 
 const HELP = `Regenerate the report pages from the result tables.
 
@@ -37,7 +38,12 @@ await runMain(async () => {
     if (values.findings !== undefined) throw new CsvError(findingsPath, (error as Error).message);
   }
   const started = performance.now();
-  const pages = await buildReports({ results: values.results, out: values.out, findings });
+  const pages = await buildReports({
+    results: values.results,
+    out: values.out,
+    findings,
+    chosen: chosenLabels(),
+  });
   console.error(
     `wrote ${pages.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)}s`,
   );

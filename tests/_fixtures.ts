@@ -80,5 +80,21 @@ export async function writeFixtureResults(root: string): Promise<number> {
     return { runId: runId(config), config, result: fakeResult(config, 0.9, null) };
   });
   await writeResults(join(root, "seed-notebook"), notebook);
-  return study.length + notebook.length;
+  const search: RunRecord[] = [];
+  for (const architecture of [{ kind: "grelu" }, { kind: "plain" }] as const) {
+    for (const learningRate of [0.01, 0.001]) {
+      const config: RunConfig = {
+        ...NOTEBOOK_CONFIG,
+        architecture,
+        optimizer: { kind: "sgd", learningRate },
+        schedule: { kind: "window", start: 0, end: 0.5 },
+        evaluateTest: false,
+        epochs: 3,
+      };
+      const quality = 0.9 + learningRate;
+      search.push({ runId: runId(config), config, result: fakeResult(config, quality, null) });
+    }
+  }
+  await writeResults(join(root, "search"), search);
+  return study.length + notebook.length + search.length;
 }

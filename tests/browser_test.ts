@@ -55,6 +55,7 @@ Deno.test({
         "mnist.html",
         "fashion-mnist.html",
         "seed-notebook.html",
+        "search.html",
       ]);
       // What each page must draw, at least: [figures, line paths, symbols, rects].
       const expected: Record<string, [number, number, number, number]> = {
@@ -62,6 +63,7 @@ Deno.test({
         "mnist.html": [3, 2 + 2 * 2 * 2, 8, 2 * 50 * 3],
         "fashion-mnist.html": [3, 2 + 2 * 2 * 2, 8, 2 * 50 * 3],
         "seed-notebook.html": [2, 2, 0, 2 * 8 * 3],
+        "search.html": [1, 0, 4 + 2, 0],
       };
       for (const path of pages) {
         const name = path.split("/").at(-1)!;

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { type DepthSummary, runAccuracy, summarizeByDepth } from "./aggregate.ts";
 import { formatCsv, type Row, writeFileAtomic } from "./csv.ts";
 import { escapeHtml, htmlPage, type PageBlock, renderSvg } from "./render.ts";
+import { searchBlocks, searchDir } from "./search_page.ts";
 import { accuracyVsDepthSpec } from "./specs/accuracy_vs_depth.ts";
 import type { Provenance, VegaLiteSpec } from "./specs/common.ts";
 import { gradientHeatmapSpec, type NormCell } from "./specs/gradient_heatmap.ts";
@@ -41,6 +42,8 @@ export interface ReportOptions {
   readonly findings?: string;
   /** Depth of the gradient-norm heatmaps of the depth study. Default 50. */
   readonly heatmapDepth?: number;
+  /** The setting the study uses per architecture label (see `settingLabel`), to check the search. */
+  readonly chosen?: ReadonlyMap<string, string>;
 }
 
 /** Columns of a run that are results or identity, not settings. */
@@ -228,11 +231,13 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   const notebook = join(options.results, "seed-notebook");
   const hasStudy = await exists(join(study, "runs.csv"));
   const hasNotebook = await exists(join(notebook, "runs.csv"));
+  const hasSearch = await exists(join(searchDir(options.results), "runs.csv"));
   const studyRuns = hasStudy ? await readRuns(study) : [];
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
   const nav: [string, string][] = [
     ...NAV,
     ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${d}.html`]),
+    ...(hasSearch ? [["Settings search", "search.html"] as [string, string]] : []),
     ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
   ];
   const studyManifest = hasStudy ? await readManifest(study) : null;
@@ -378,6 +383,40 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
     await writeFileAtomic(
       path,
       await htmlPage({ title: "GradNets: the 2015 notebook rerun", nav, blocks }),
+    );
+    written.push(path);
+  }
+
+  if (hasSearch) {
+    const dir = searchDir(options.results);
+    const runs = await readRuns(dir);
+    const manifest = await readManifest(dir);
+    const provenance: Provenance = {
+      settings: commonSettings(runs),
+      versions: versionsLine(manifest),
+    };
+    const blocks = await searchBlocks(
+      runs,
+      provenance,
+      (id, spec, caption, data) => figure(options.out, id, spec, caption, data as Row[]),
+      options.chosen,
+    );
+    const path = join(options.out, "search.html");
+    await writeFileAtomic(
+      path,
+      await htmlPage({
+        title: "GradNets: the settings search",
+        nav,
+        blocks: [
+          {
+            kind: "html",
+            html:
+              `<p>Every architecture gets the same search budget: each combination of optimiser (SGD with momentum 0.9 at learning rates 0.01 and 0.003, Adam at 1e-3 and 3e-4), gradient clipping (global norm 1, or none) and, for GradNets, the length of the ramp of g (the first quarter or half of training), trained for 5 epochs at depth 50 on MNIST. The best setting of each architecture by validation accuracy goes into the depth study; the test split is not evaluated here.</p>`,
+          },
+          ...blocks,
+          manifestBlock(manifest, "search"),
+        ],
+      }),
     );
     written.push(path);
   }

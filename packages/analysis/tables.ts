@@ -106,11 +106,13 @@ export const GRADIENT_NORM_COLUMNS = [
  * import { architectureLabel } from "@gradnets/analysis";
  * assert.equal(architectureLabel({ architecture: "plain", width: "71" }), "plain-71");
  * assert.equal(architectureLabel({ architecture: "grelu", width: "50", dropout: "gradual" }), "grelu+gradual-dropout");
+ * assert.equal(architectureLabel({ architecture: "grelu", width: "50", architecture_variance_preserving: "true" }), "grelu-vp");
  * ```
  */
 export function architectureLabel(columns: Readonly<Record<string, string>>): string {
   let label = columns.architecture;
   if (label === "plain") label += `-${columns.width}`;
+  if (columns.architecture_variance_preserving === "true") label += "-vp";
   if (columns.batch_norm && columns.batch_norm !== "none") label += `+${columns.batch_norm}-bn`;
   if (columns.dropout && columns.dropout !== "none") label += `+${columns.dropout}-dropout`;
   return label;
