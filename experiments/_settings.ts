@@ -68,7 +68,7 @@ const momentum = (learningRate: number): BaseOptimizerConfig => ({
 export const SEARCH_SPACE = {
   optimizer: [momentum(0.01), momentum(0.003), adam(1e-3), adam(3e-4)],
   gradientClip: [null, 1],
-  gradnetRamp: [0.25, 0.5],
+  gradnetRamp: [0.25, 0.5, 1],
 } as const;
 
 /** The settings every run starts from: He initialisation, zero biases, mean loss, batch 50. */

@@ -5,7 +5,7 @@
  * Method: MNIST, depth 50 (the notebook's), 5 epochs, seed 1. For every architecture of
  * experiments/_settings.ts, every combination of SEARCH_SPACE: 4 optimisers (SGD with momentum
  * 0.9 at 0.01 and 0.003, Adam at 1e-3 and 3e-4), clipping of the gradient norm at 1 or none,
- * and for GradNets g rising over the first quarter or the first half of training. Every run
+ * and for GradNets g rising over the first quarter, the first half or the whole of training. Every run
  * has the same budget. Choice: the highest validation accuracy after the last epoch; the test
  * split is not evaluated at all (`evaluateTest: false`).
  *
