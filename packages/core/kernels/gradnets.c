@@ -1,0 +1,640 @@
+// WebAssembly SIMD128 kernels of the GradNets layers and optimisers, run by the tfjs wasm
+// backend as custom kernels (see wasm.ts, layer_kernels.ts and update_kernels.ts).
+//
+// The module imports its linear memory (env.memory): it is given the tfjs wasm backend's own
+// WebAssembly.Memory, so that it reads and writes tensors where tfjs keeps them, addressed by
+// the byte offsets tfjs records for every tensor. It must therefore own no static data and no
+// shadow stack (they would overwrite tfjs's heap): every buffer is passed in by the caller.
+// scripts/build_kernels.sh builds it and checks this.
+//
+// Reproducibility: only standard SIMD128 arithmetic (no relaxed-simd, no FMA), so a kernel
+// computes the same bits on every machine. Every sum runs in a fixed order: a GEMM accumulates
+// over k from k = 0 upwards into a zero accumulator, one product at a time.
+
+#include <wasm_simd128.h>
+
+typedef float f32;
+typedef int i32;
+
+#define EXPORT __attribute__((visibility("default")))
+#define INLINE static inline __attribute__((always_inline))
+
+// ---------------------------------------------------------------------------------------------
+// Partial vectors: the last 1..3 columns of a row are loaded and stored lane by lane, so that
+// nothing outside a tensor is read or written.
+// ---------------------------------------------------------------------------------------------
+
+INLINE v128_t load_part(const f32* p, i32 r) {
+  if (r >= 4) return wasm_v128_load(p);
+  if (r == 1) return wasm_v128_load32_zero(p);
+  v128_t v = wasm_v128_load64_zero(p);
+  if (r == 3) v = wasm_v128_load32_lane(p + 2, v, 2);
+  return v;
+}
+
+INLINE void store_part(f32* p, v128_t v, i32 r) {
+  if (r >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  if (r == 1) {
+    wasm_v128_store32_lane(p, v, 0);
+    return;
+  }
+  wasm_v128_store64_lane(p, v, 0);
+  if (r == 3) wasm_v128_store32_lane(p + 2, v, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// GEMM:  C[m,n] = epilogue( sum_k A(m,k) * B(k,n) )
+//   A(m,k) = A[m*sam + k*sak] and B(k,n) = B[k*sbk + n*sbn]: any strides, so A^T or B^T cost
+//   nothing; B is packed into panels of NR columns first (`pack`: pack_floats(K, N) floats).
+//   epilogue: v = alpha*acc + beta*S[m,n] (if S) + bias[n] (if bias); relu: v = max(v, 0).
+//   C and S are row-major with leading dimension ldc; S may be C itself.
+// ---------------------------------------------------------------------------------------------
+
+#define NV 2  // vectors per micro-tile row
+#define NR (4 * NV)
+#define MR 4  // micro-tile rows
+
+EXPORT i32 pack_floats(i32 K, i32 N) { return K * ((N + NR - 1) / NR * NR); }
+
+static void pack_b(i32 K, i32 N, const f32* B, i32 sbk, i32 sbn, f32* P) {
+  for (i32 n0 = 0; n0 < N; n0 += NR) {
+    i32 nn = N - n0 < NR ? N - n0 : NR;
+    if (nn == NR && sbn == 1) {
+      for (i32 k = 0; k < K; k++) {
+        const f32* src = B + k * sbk + n0;
+        for (i32 v = 0; v < NV; v++) wasm_v128_store(P + 4 * v, wasm_v128_load(src + 4 * v));
+        P += NR;
+      }
+    } else {
+      for (i32 k = 0; k < K; k++) {
+        const f32* src = B + k * sbk + n0 * sbn;
+        i32 j = 0;
+        for (; j < nn; j++) P[j] = src[j * sbn];
+        for (; j < NR; j++) P[j] = 0.0f;
+        P += NR;
+      }
+    }
+  }
+}
+
+#define EPI_PARAMS f32 alpha, f32 beta, const f32 *S, const f32 *bias, i32 relu
+#define EPI_ARGS alpha, beta, S, bias, relu
+
+INLINE void epi_store(f32* C, v128_t acc, i32 m, i32 n, i32 ldc, i32 r, EPI_PARAMS) {
+  v128_t v = wasm_f32x4_mul(acc, wasm_f32x4_splat(alpha));
+  if (S) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_f32x4_splat(beta), load_part(S + m * ldc + n, r)));
+  if (bias) v = wasm_f32x4_add(v, load_part(bias + n, r));
+  if (relu) v = wasm_f32x4_max(v, wasm_f32x4_splat(0.0f));
+  store_part(C + m * ldc + n, v, r);
+}
+
+INLINE void store_row(f32* C, i32 ldc, i32 m, i32 n0, i32 cnt, const v128_t* acc, EPI_PARAMS) {
+  _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) {
+    i32 r = cnt - 4 * v;
+    if (r <= 0) break;
+    epi_store(C, acc[v], m, n0 + 4 * v, ldc, r > 4 ? 4 : r, EPI_ARGS);
+  }
+}
+
+// acc = acc + a * b: a multiply and an add, never fused (the same bits on every machine)
+#define MADD(c, a, b) wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
+
+#define DEF_MICRO(ROWS)                                                                    \
+  static void micro_##ROWS(i32 K, const f32* A, i32 sam, i32 sak, const f32* P, f32* C,     \
+                           i32 ldc, i32 m0, i32 n0, i32 cnt, EPI_PARAMS) {                 \
+    v128_t acc[ROWS][NV];                                                                  \
+    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < ROWS; r++) {                    \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) acc[r][v] =          \
+          wasm_f32x4_splat(0.0f);                                                          \
+    }                                                                                      \
+    const f32* a = A + m0 * sam;                                                           \
+    for (i32 k = 0; k < K; k++) {                                                          \
+      v128_t bv[NV];                                                                       \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) bv[v] =              \
+          wasm_v128_load(P + 4 * v);                                                       \
+      P += NR;                                                                             \
+      _Pragma("clang loop unroll(full)") for (i32 r = 0; r < ROWS; r++) {                  \
+        v128_t av = wasm_v128_load32_splat(a + r * sam);                                   \
+        _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) acc[r][v] =        \
+            MADD(acc[r][v], av, bv[v]);                                                    \
+      }                                                                                    \
+      a += sak;                                                                            \
+    }                                                                                      \
+    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < ROWS; r++)                      \
+        store_row(C, ldc, m0 + r, n0, cnt, acc[r], EPI_ARGS);                              \
+  }
+
+DEF_MICRO(1)
+DEF_MICRO(2)
+DEF_MICRO(3)
+DEF_MICRO(4)
+
+static void gemm(i32 M, i32 N, i32 K, const f32* A, i32 sam, i32 sak, const f32* B, i32 sbk,
+                 i32 sbn, f32* C, i32 ldc, EPI_PARAMS, f32* pack) {
+  pack_b(K, N, B, sbk, sbn, pack);
+  for (i32 n0 = 0; n0 < N; n0 += NR) {
+    const f32* P = pack + (n0 / NR) * K * NR;
+    i32 cnt = N - n0 < NR ? N - n0 : NR;
+    i32 m0 = 0;
+    for (; m0 + MR <= M; m0 += MR) micro_4(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS);
+    switch (M - m0) {
+      case 1: micro_1(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS); break;
+      case 2: micro_2(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS); break;
+      case 3: micro_3(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS); break;
+      default: break;
+    }
+  }
+}
+
+// C[M,N] = op(A) @ op(B) of row-major matrices (op = transpose when trans_*), for the tests.
+EXPORT void matmul(i32 M, i32 N, i32 K, const f32* A, i32 trans_a, const f32* B, i32 trans_b,
+                   f32* C, f32* pack) {
+  gemm(M, N, K, A, trans_a ? 1 : K, trans_a ? M : 1, B, trans_b ? 1 : N, trans_b ? K : 1, C, N,
+       1.0f, 0.0f, 0, 0, 0, pack);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sparse inputs. MNIST images are about 80% zeros, and a zero term adds exactly nothing to a
+// sum that starts at +0 (x + (+-0) = x, and such a sum is never -0), so skipping the zeros of A
+// while keeping the order of the others gives the same bits as the dense GEMM. Except for
+// non-finite values (0 * inf = NaN): the callers use these paths only when the other operand is
+// finite.
+// ---------------------------------------------------------------------------------------------
+
+// Indices of the nonzero entries of row a[0..K) into idx; returns their number.
+static i32 nonzero_indices(const f32* a, i32 K, i32* idx) {
+  i32 n = 0, k = 0;
+  v128_t z = wasm_f32x4_splat(0.0f);
+  for (; k + 4 <= K; k += 4) {
+    i32 bits = wasm_i32x4_bitmask(wasm_f32x4_ne(wasm_v128_load(a + k), z));
+    while (bits) {
+      i32 lane = __builtin_ctz(bits);
+      idx[n++] = k + lane;
+      bits &= bits - 1;
+    }
+  }
+  for (; k < K; k++)
+    if (a[k] != 0.0f) idx[n++] = k;
+  return n;
+}
+
+static i32 count_nonzero(const f32* a, i32 n) {
+  v128_t z = wasm_f32x4_splat(0.0f), c = wasm_i32x4_splat(0);
+  i32 i = 0, total = 0;
+  for (; i + 4 <= n; i += 4) c = wasm_i32x4_sub(c, wasm_f32x4_ne(wasm_v128_load(a + i), z));
+  for (; i < n; i++) total += a[i] != 0.0f;
+  return total + wasm_i32x4_extract_lane(c, 0) + wasm_i32x4_extract_lane(c, 1) +
+         wasm_i32x4_extract_lane(c, 2) + wasm_i32x4_extract_lane(c, 3);
+}
+
+// 1 when every a[i] is finite: v * 0 is 0 for finite v and NaN for inf and NaN.
+static i32 all_finite(const f32* a, i32 n) {
+  v128_t z = wasm_f32x4_splat(0.0f), s = z;
+  i32 i = 0;
+  f32 t = 0.0f;
+  for (; i + 4 <= n; i += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(a + i), z));
+  for (; i < n; i++) t += a[i] * 0.0f;
+  t += wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) +
+       wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+  return t == 0.0f;
+}
+
+// Sparse rows are worth it below this density (the dense GEMM is about 3x faster per term).
+static i32 sparse_pays(const f32* a, i32 n) { return 3 * count_nonzero(a, n) < n; }
+
+#define SV 4  // vectors per column chunk of the sparse kernels
+
+// C[M,N] = epilogue(A[M,K] @ B[K,N]) with B contiguous, skipping the zeros of each row of A.
+static void gemm_sparse_a(i32 M, i32 N, i32 K, const f32* A, const f32* B, f32* C,
+                          const f32* bias, i32 relu, i32* idx) {
+  for (i32 m = 0; m < M; m++) {
+    const f32* a = A + m * K;
+    i32 nnz = nonzero_indices(a, K, idx);
+    for (i32 n0 = 0; n0 < N; n0 += 4 * SV) {
+      i32 cnt = N - n0 < 4 * SV ? N - n0 : 4 * SV;
+      v128_t acc[SV];
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) acc[v] =
+          wasm_f32x4_splat(0.0f);
+      if (cnt == 4 * SV) {
+        for (i32 j = 0; j < nnz; j++) {
+          i32 k = idx[j];
+          v128_t av = wasm_v128_load32_splat(a + k);
+          const f32* b = B + k * N + n0;
+          _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) acc[v] =
+              MADD(acc[v], av, wasm_v128_load(b + 4 * v));
+        }
+      } else {
+        for (i32 j = 0; j < nnz; j++) {
+          i32 k = idx[j];
+          v128_t av = wasm_v128_load32_splat(a + k);
+          const f32* b = B + k * N + n0;
+          _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) {
+            i32 r = cnt - 4 * v;
+            if (r > 0) acc[v] = MADD(acc[v], av, load_part(b + 4 * v, r));
+          }
+        }
+      }
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) {
+        i32 r = cnt - 4 * v;
+        if (r > 0) epi_store(C, acc[v], m, n0 + 4 * v, N, r > 4 ? 4 : r, 1.0f, 0.0f, 0, bias, relu);
+      }
+    }
+  }
+}
+
+// D[K,N] = A[M,K]^T @ U[M,N], skipping the zeros of A: D's rows accumulate in memory over m
+// upwards, the order of the dense GEMM.
+static void gemm_sparse_at(i32 M, i32 N, i32 K, const f32* A, const f32* U, f32* D, i32* idx) {
+  v128_t z = wasm_f32x4_splat(0.0f);
+  i32 i = 0;
+  for (; i + 4 <= K * N; i += 4) wasm_v128_store(D + i, z);
+  for (; i < K * N; i++) D[i] = 0.0f;
+  i32 full = N / 4, rest = N % 4;
+  for (i32 m = 0; m < M; m++) {
+    const f32* a = A + m * K;
+    const f32* u = U + m * N;
+    i32 nnz = nonzero_indices(a, K, idx);
+    for (i32 j = 0; j < nnz; j++) {
+      i32 k = idx[j];
+      v128_t av = wasm_v128_load32_splat(a + k);
+      f32* d = D + k * N;
+      i32 v = 0;
+      for (; v < full; v++)
+        wasm_v128_store(d + 4 * v, MADD(wasm_v128_load(d + 4 * v), av, wasm_v128_load(u + 4 * v)));
+      if (rest) store_part(d + 4 * v, MADD(load_part(d + 4 * v, rest), av, load_part(u + 4 * v, rest)), rest);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+
+// out[n] = sum over m (upwards) of X[m,n]
+static void colsum(i32 M, i32 N, const f32* X, f32* out) {
+  i32 n = 0;
+  for (; n + 4 <= N; n += 4) {
+    v128_t s = wasm_f32x4_splat(0.0f);
+    for (i32 m = 0; m < M; m++) s = wasm_f32x4_add(s, wasm_v128_load(X + m * N + n));
+    wasm_v128_store(out + n, s);
+  }
+  for (; n < N; n++) {
+    f32 s = 0.0f;
+    for (i32 m = 0; m < M; m++) s += X[m * N + n];
+    out[n] = s;
+  }
+}
+
+static f32 hsum(v128_t s) {
+  return (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
+         (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+}
+
+// Affine map of the dense layers: out = x W + b (relu optional), sparse rows when x is sparse.
+static void affine(i32 B, i32 K, i32 N, const f32* x, const f32* W, const f32* b, i32 relu,
+                   f32* out, f32* pack, i32* idx, i32 try_sparse) {
+  if (try_sparse && sparse_pays(x, B * K) && all_finite(W, K * N)) {
+    gemm_sparse_a(B, N, K, x, W, out, b, relu, idx);
+  } else {
+    gemm(B, N, K, x, K, 1, W, N, 1, out, N, 1.0f, 0.0f, 0, b, relu, pack);
+  }
+}
+
+// dW = x^T du (sparse when x is), db = column sums of du.
+static void affine_weight_grads(i32 B, i32 K, i32 N, const f32* x, const f32* du, f32* dW,
+                                f32* db, f32* pack, i32* idx, i32 try_sparse) {
+  if (try_sparse && sparse_pays(x, B * K) && all_finite(du, B * N)) {
+    gemm_sparse_at(B, N, K, x, du, dW, idx);
+  } else {
+    gemm(K, N, B, x, 1, K, du, N, 1, dW, N, 1.0f, 0.0f, 0, 0, 0, pack);
+  }
+  colsum(B, N, du, db);
+}
+
+// dx = du W^T + beta * S (S optional), W [K,N]
+static void affine_input_grad(i32 B, i32 K, i32 N, const f32* du, const f32* W, f32 beta,
+                              const f32* S, f32* dx, f32* pack) {
+  gemm(B, K, N, du, N, 1, W, 1, N, dx, K, 1.0f, beta, S, 0, 0, pack);
+}
+
+// exp(x) for x in [-87.3, 0] (sigmoid only needs these): Cody-Waite reduction x = n ln2 + r,
+// |r| <= ln2/2, a degree-6 polynomial, and 2^n from the exponent bits; about 1 ulp.
+INLINE v128_t exp_neg(v128_t x) {
+  x = wasm_f32x4_max(x, wasm_f32x4_splat(-87.3f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187045e-06f)));
+  v128_t p = wasm_f32x4_splat(1.3888889e-3f);
+  p = MADD(wasm_f32x4_splat(8.3333333e-3f), p, r);
+  p = MADD(wasm_f32x4_splat(4.1666667e-2f), p, r);
+  p = MADD(wasm_f32x4_splat(1.6666667e-1f), p, r);
+  p = MADD(wasm_f32x4_splat(0.5f), p, r);
+  p = MADD(wasm_f32x4_splat(1.0f), p, r);
+  p = MADD(wasm_f32x4_splat(1.0f), p, r);
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+// sigmoid(u) = 1 / (1 + e^-u) for u >= 0 and e^u / (1 + e^u) below, e = exp(-|u|): never
+// overflows.
+INLINE v128_t sigmoid4(v128_t u) {
+  v128_t e = exp_neg(wasm_f32x4_neg(wasm_f32x4_abs(u)));
+  v128_t inv = wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), e));
+  v128_t neg = wasm_f32x4_lt(u, wasm_f32x4_splat(0.0f));
+  return wasm_v128_bitselect(wasm_f32x4_mul(e, inv), inv, neg);
+}
+
+static void sigmoid_inplace(f32* a, i32 n) {
+  i32 i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, sigmoid4(wasm_v128_load(a + i)));
+  if (i < n) store_part(a + i, sigmoid4(load_part(a + i, n - i)), n - i);
+}
+
+// Exported for the tests of the sigmoid against tf.sigmoid.
+EXPORT void sigmoid(const f32* x, f32* y, i32 n) {
+  for (i32 i = 0; i < n; i++) y[i] = x[i];
+  sigmoid_inplace(y, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers. x [B,K], W [K,N], b [N]; the hidden kinds are square (K = N).
+//   RELU     y = relu(xW + b)                    (input layer, plain hidden layer)
+//   LINEAR   y = xW + b                          (output layer)
+//   GRELU    h = relu(xW + b), y = h*g + x*(1-g)
+//   LEAKY    u = xW + b, y = u < 0 ? u*(1-g) : u (= g*relu(u) + (1-g)*u)
+//   RESIDUAL h = relu(xW + b), y = x + h
+//   REZERO   h = relu(xW + b), y = x + a*h       (a: scalar parameter)
+//   HIGHWAY  h = relu(xW + b), t = sigmoid(xW2 + b2), y = x + t*(h - x)
+// g and omg = 1 - g come from the caller as float32, as tf.scalar(g) and tf.scalar(1 - g).
+// ---------------------------------------------------------------------------------------------
+
+enum { RELU = 0, LINEAR = 1, GRELU = 2, LEAKY = 3, RESIDUAL = 4, REZERO = 5, HIGHWAY = 6 };
+
+// Scratch floats of layer_forward: a packed W (and t in evaluation), and row indices.
+EXPORT i32 forward_scratch_floats(i32 kind, i32 B, i32 K, i32 N) {
+  return pack_floats(K, N) + (kind == HIGHWAY ? B * N : 0) + K + 64;
+}
+
+// Forward pass. h (and t) are kept for the backward pass; pass 0 for them in evaluation.
+EXPORT void layer_forward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f32* W,
+                          const f32* b, const f32* W2, const f32* b2, const f32* alpha, f32 g,
+                          f32 omg, f32* y, f32* h, f32* t, f32* scratch) {
+  f32* pack = scratch;
+  f32* tt = pack + pack_floats(K, N);
+  i32* idx = (i32*)(tt + (kind == HIGHWAY ? B * N : 0));
+  i32 n = B * N, i = 0;
+  if (kind == RELU || kind == LINEAR) {
+    affine(B, K, N, x, W, b, kind == RELU, y, pack, idx, 1);
+    return;
+  }
+  f32* hh = h ? h : y;
+  affine(B, K, N, x, W, b, kind != LEAKY, hh, pack, idx, 0);
+  v128_t vg = wasm_f32x4_splat(g), vo = wasm_f32x4_splat(omg), z = wasm_f32x4_splat(0.0f);
+  switch (kind) {
+    case GRELU:
+      for (; i + 4 <= n; i += 4)
+        wasm_v128_store(y + i, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(hh + i), vg),
+                                              wasm_f32x4_mul(wasm_v128_load(x + i), vo)));
+      for (; i < n; i++) y[i] = hh[i] * g + x[i] * omg;
+      break;
+    case LEAKY:
+      for (; i + 4 <= n; i += 4) {
+        v128_t u = wasm_v128_load(y + i);
+        wasm_v128_store(y + i, wasm_v128_bitselect(wasm_f32x4_mul(u, vo), u, wasm_f32x4_lt(u, z)));
+      }
+      for (; i < n; i++) y[i] = y[i] < 0.0f ? y[i] * omg : y[i];
+      break;
+    case RESIDUAL:
+      for (; i + 4 <= n; i += 4)
+        wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(x + i), wasm_v128_load(hh + i)));
+      for (; i < n; i++) y[i] = x[i] + hh[i];
+      break;
+    case REZERO: {
+      f32 a = *alpha;
+      v128_t va = wasm_f32x4_splat(a);
+      for (; i + 4 <= n; i += 4)
+        wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(x + i),
+                                              wasm_f32x4_mul(va, wasm_v128_load(hh + i))));
+      for (; i < n; i++) y[i] = x[i] + a * hh[i];
+      break;
+    }
+    case HIGHWAY: {
+      f32* T = t ? t : tt;
+      affine(B, K, N, x, W2, b2, 0, T, pack, idx, 0);
+      sigmoid_inplace(T, n);
+      for (; i + 4 <= n; i += 4) {
+        v128_t xv = wasm_v128_load(x + i);
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(hh + i), xv);
+        wasm_v128_store(y + i, wasm_f32x4_add(xv, wasm_f32x4_mul(wasm_v128_load(T + i), d)));
+      }
+      for (; i < n; i++) y[i] = x[i] + T[i] * (hh[i] - x[i]);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// Scratch floats of layer_backward: two B x N gradients, one B x N product, packed operands,
+// and row indices.
+EXPORT i32 backward_scratch_floats(i32 kind, i32 B, i32 K, i32 N) {
+  (void)kind;
+  i32 p1 = pack_floats(B, N), p2 = pack_floats(N, K);
+  return 3 * B * N + (p1 > p2 ? p1 : p2) + K + 64;
+}
+
+// Backward pass from dy = d loss / d y, with the tensors the forward pass kept (h, t, y).
+// Writes dW, db (and dW2, db2 for highway, *dalpha for rezero), and dx unless dx is 0.
+EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f32* W,
+                           const f32* W2, const f32* alpha, f32 g, f32 omg, const f32* dy,
+                           const f32* h, const f32* t, const f32* y, f32* dx, f32* dW, f32* db,
+                           f32* dW2, f32* db2, f32* dalpha, f32* scratch) {
+  i32 n = B * N, i = 0;
+  f32* u = scratch;
+  f32* u2 = u + n;
+  f32* tmp = u2 + n;
+  f32* pack = tmp + n;
+  i32 p1 = pack_floats(B, N), p2 = pack_floats(N, K);
+  i32* idx = (i32*)(pack + (p1 > p2 ? p1 : p2));
+  v128_t z = wasm_f32x4_splat(0.0f), vg = wasm_f32x4_splat(g), vo = wasm_f32x4_splat(omg);
+  const f32* du = u;
+  f32 beta = 1.0f;
+  const f32* S = dy;
+  switch (kind) {
+    case LINEAR:
+      du = dy;
+      S = 0;
+      break;
+    case RELU:
+      for (; i + 4 <= n; i += 4)
+        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(y + i), z), wasm_v128_load(dy + i)));
+      for (; i < n; i++) u[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+      S = 0;
+      break;
+    case GRELU:
+      for (; i + 4 <= n; i += 4)
+        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z),
+                                             wasm_f32x4_mul(wasm_v128_load(dy + i), vg)));
+      for (; i < n; i++) u[i] = h[i] > 0.0f ? dy[i] * g : 0.0f;
+      beta = omg;
+      break;
+    case LEAKY:
+      for (; i + 4 <= n; i += 4) {
+        v128_t d = wasm_v128_load(dy + i);
+        wasm_v128_store(u + i, wasm_v128_bitselect(d, wasm_f32x4_mul(d, vo), wasm_f32x4_gt(wasm_v128_load(y + i), z)));
+      }
+      for (; i < n; i++) u[i] = y[i] > 0.0f ? dy[i] : dy[i] * omg;
+      S = 0;
+      break;
+    case RESIDUAL:
+      for (; i + 4 <= n; i += 4)
+        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z), wasm_v128_load(dy + i)));
+      for (; i < n; i++) u[i] = h[i] > 0.0f ? dy[i] : 0.0f;
+      break;
+    case REZERO: {
+      f32 a = *alpha;
+      v128_t va = wasm_f32x4_splat(a), s = z;
+      f32 st = 0.0f;
+      for (; i + 4 <= n; i += 4) {
+        v128_t d = wasm_v128_load(dy + i), hv = wasm_v128_load(h + i);
+        s = MADD(s, d, hv);
+        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, va)));
+      }
+      for (; i < n; i++) {
+        st += dy[i] * h[i];
+        u[i] = h[i] > 0.0f ? dy[i] * a : 0.0f;
+      }
+      *dalpha = hsum(s) + st;
+      break;
+    }
+    case HIGHWAY: {
+      v128_t one = wasm_f32x4_splat(1.0f);
+      for (; i + 4 <= n; i += 4) {
+        v128_t d = wasm_v128_load(dy + i), tv = wasm_v128_load(t + i), hv = wasm_v128_load(h + i);
+        v128_t xv = wasm_v128_load(x + i), c = wasm_f32x4_sub(one, tv);
+        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, tv)));
+        wasm_v128_store(u2 + i, wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(hv, xv)), wasm_f32x4_mul(tv, c)));
+        wasm_v128_store(tmp + i, wasm_f32x4_mul(d, c));
+      }
+      for (; i < n; i++) {
+        f32 c = 1.0f - t[i];
+        u[i] = h[i] > 0.0f ? dy[i] * t[i] : 0.0f;
+        u2[i] = (dy[i] * (h[i] - x[i])) * (t[i] * c);
+        tmp[i] = dy[i] * c;
+      }
+      S = tmp;
+      break;
+    }
+    default:
+      break;
+  }
+  i32 sparse = kind == RELU || kind == LINEAR;
+  if (dx) {
+    affine_input_grad(B, K, N, du, W, beta, S, dx, pack);
+    if (kind == HIGHWAY) affine_input_grad(B, K, N, u2, W2, 1.0f, dx, dx, pack);
+  }
+  affine_weight_grads(B, K, N, x, du, dW, db, pack, idx, sparse);
+  if (kind == HIGHWAY) affine_weight_grads(B, K, N, x, u2, dW2, db2, pack, idx, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimisers, applied to many tensors in one call. `table` holds TABLE ints per tensor:
+//   param, grad, param_out, size, decayed (0/1), state1, state1_out, state2, state2_out
+// The gradient first gets weight decay (grad + param*decay, where decayed) and the clipping
+// scale (grad*scale, when scaled), then:
+//   SGD       param_out = param + grad*rate
+//   MOMENTUM  s1 = s1*c1 + grad;                      param_out = param + s1*rate
+//   ADAM      s1 = s1*c1 + grad*c2; s2 = s2*c3 + (grad*grad)*c4;
+//             param_out = param + (s1 / (sqrt(s2) + eps))*rate
+// rate is negative (-learning rate); each formula is that of optimizers.ts, op for op.
+// ---------------------------------------------------------------------------------------------
+
+enum { SGD = 0, MOMENTUM = 1, ADAM = 2 };
+#define TABLE 9
+
+INLINE v128_t grad_of(v128_t gr, v128_t p, i32 decayed, v128_t vdecay, i32 scaled, v128_t vscale) {
+  if (decayed) gr = wasm_f32x4_add(gr, wasm_f32x4_mul(p, vdecay));
+  if (scaled) gr = wasm_f32x4_mul(gr, vscale);
+  return gr;
+}
+
+INLINE void update4(i32 kind, const f32* p, const f32* gr, f32* po, const f32* s1, f32* s1o,
+                    const f32* s2, f32* s2o, i32 r, i32 decayed, v128_t vdecay, i32 scaled,
+                    v128_t vscale, v128_t vrate, v128_t c1, v128_t c2, v128_t c3, v128_t c4,
+                    v128_t veps) {
+  v128_t pv = load_part(p, r);
+  v128_t gv = grad_of(load_part(gr, r), pv, decayed, vdecay, scaled, vscale);
+  v128_t step;
+  if (kind == SGD) {
+    step = gv;
+  } else if (kind == MOMENTUM) {
+    step = wasm_f32x4_add(wasm_f32x4_mul(load_part(s1, r), c1), gv);
+    store_part(s1o, step, r);
+  } else {
+    v128_t m = wasm_f32x4_add(wasm_f32x4_mul(load_part(s1, r), c1), wasm_f32x4_mul(gv, c2));
+    v128_t v = wasm_f32x4_add(wasm_f32x4_mul(load_part(s2, r), c3), wasm_f32x4_mul(wasm_f32x4_mul(gv, gv), c4));
+    store_part(s1o, m, r);
+    store_part(s2o, v, r);
+    step = wasm_f32x4_div(m, wasm_f32x4_add(wasm_f32x4_sqrt(v), veps));
+  }
+  store_part(po, wasm_f32x4_add(pv, wasm_f32x4_mul(step, vrate)), r);
+}
+
+EXPORT void apply_updates(i32 kind, i32 count, const i32* table, f32 rate, f32 decay,
+                          i32 scaled, f32 scale, f32 c1, f32 c2, f32 c3, f32 c4, f32 eps) {
+  v128_t vrate = wasm_f32x4_splat(rate), vdecay = wasm_f32x4_splat(decay);
+  v128_t vscale = wasm_f32x4_splat(scale), v1 = wasm_f32x4_splat(c1), v2 = wasm_f32x4_splat(c2);
+  v128_t v3 = wasm_f32x4_splat(c3), v4 = wasm_f32x4_splat(c4), veps = wasm_f32x4_splat(eps);
+  for (i32 j = 0; j < count; j++) {
+    const i32* e = table + TABLE * j;
+    const f32* p = (const f32*)e[0];
+    const f32* gr = (const f32*)e[1];
+    f32* po = (f32*)e[2];
+    i32 n = e[3], decayed = e[4];
+    const f32* s1 = (const f32*)e[5];
+    f32* s1o = (f32*)e[6];
+    const f32* s2 = (const f32*)e[7];
+    f32* s2o = (f32*)e[8];
+    i32 i = 0;
+#define UPDATE(KIND)                                                                          \
+  for (; i + 4 <= n; i += 4)                                                                  \
+    update4(KIND, p + i, gr + i, po + i, s1 + i, s1o + i, s2 + i, s2o + i, 4, decayed, vdecay, \
+            scaled, vscale, vrate, v1, v2, v3, v4, veps);                                     \
+  if (i < n)                                                                                  \
+    update4(KIND, p + i, gr + i, po + i, s1 + i, s1o + i, s2 + i, s2o + i, n - i, decayed,     \
+            vdecay, scaled, vscale, vrate, v1, v2, v3, v4, veps);
+    if (kind == SGD) {
+      UPDATE(SGD)
+    } else if (kind == MOMENTUM) {
+      UPDATE(MOMENTUM)
+    } else {
+      UPDATE(ADAM)
+    }
+  }
+}
+
+// out[j] = sum of squares of tensor j's gradient (with weight decay where decayed), for the
+// global norm of clipping and the logged per-layer norms. Same table as apply_updates.
+EXPORT void sum_squares(i32 count, const i32* table, f32 decay, f32* out) {
+  v128_t vdecay = wasm_f32x4_splat(decay), one = wasm_f32x4_splat(1.0f);
+  for (i32 j = 0; j < count; j++) {
+    const i32* e = table + TABLE * j;
+    const f32* p = (const f32*)e[0];
+    const f32* gr = (const f32*)e[1];
+    i32 n = e[3], decayed = e[4];
+    v128_t s = wasm_f32x4_splat(0.0f);
+    i32 i = 0;
+    for (; i + 4 <= n; i += 4) {
+      v128_t gv = grad_of(wasm_v128_load(gr + i), wasm_v128_load(p + i), decayed, vdecay, 0, one);
+      s = MADD(s, gv, gv);
+    }
+    if (i < n) {
+      v128_t gv = grad_of(load_part(gr + i, n - i), load_part(p + i, n - i), decayed, vdecay, 0, one);
+      s = MADD(s, gv, gv);
+    }
+    out[j] = hsum(s);
+  }
+}
