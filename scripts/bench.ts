@@ -44,9 +44,10 @@ const HELP = `Time the training step and the evaluation of GradNets, and compare
 
 Usage: deno task bench [options]
 
-For every backend, architecture and depth: ms per training step (batch 50, width 50, SGD, the
-notebook's settings at g = 0.5) and ms per evaluation of the 10000 MNIST test images, as
-min / median / max over the repeats; kernels per step; peak memory. When a python3 (or
+For every backend, architecture and depth: ms per training step and ms per evaluation of the
+10000 MNIST test images, as min / median / max over the repeats; kernels per step; peak memory.
+The network is the notebook's (width 50, batch 50, SGD 0.01) at g = 0.5 with the mean loss;
+residual starts from weights of std 0.01 and zero biases (from the notebook's it overflows). When a python3 (or
 /usr/bin/python3) can import torch, scripts/bench_torch.py times the same network and batch
 right after, and the ratios ours / PyTorch are printed. Every row goes to the CSV.
 
@@ -77,8 +78,12 @@ const COLUMNS = [
   "depth",
   "width",
   "batch",
+  "loss_reduction",
+  "init_std",
+  "bias_init",
   "steps",
   "repeats",
+  "diverged_steps",
   "train_ms_min",
   "train_ms_median",
   "train_ms_max",
@@ -99,6 +104,7 @@ const COLUMNS = [
   "torch_eval_ms_median",
   "torch_eval_ms_max",
   "torch_peak_rss_mb",
+  "torch_diverged_steps",
   "train_ratio",
   "eval_ratio",
 ] as const;
@@ -193,9 +199,13 @@ await runMain(async () => {
     for (const arch of archs) {
       for (const depth of depths) {
         const load = os.loadavg()[0];
-        const ours = await timeOurs(backend, architecture(arch), depth, data, settings);
-        const torch = python ? await timeTorch(python, arch, depth, settings) : null;
-        const trainRatio = torch ? ours.train.median / torch.step_ms.median : null;
+        const config = benchConfig(arch, depth, backend);
+        const ours = await timeOurs(config, data, settings);
+        const torch = python ? await timeTorch(python, config, settings) : null;
+        // A diverged step skips its backward pass: its time is no step time to compare.
+        const comparable = torch !== null && ours.divergedSteps === 0 &&
+          torch.nonfinite_steps === 0;
+        const trainRatio = comparable ? ours.train.median / torch.step_ms.median : null;
         const evalRatio = torch ? ours.evaluation.median / torch.eval_ms.median : null;
         console.log(
           [
@@ -211,6 +221,7 @@ await runMain(async () => {
             (torch ? torch.eval_ms.median.toFixed(1) : "-").padStart(10),
             (trainRatio === null ? "-" : trainRatio.toFixed(2)).padStart(11),
             (evalRatio === null ? "-" : evalRatio.toFixed(2)).padStart(10),
+            ours.divergedSteps > 0 ? `  diverged in ${ours.divergedSteps} steps` : "",
           ].join("  "),
         );
         rows.push({
@@ -227,8 +238,12 @@ await runMain(async () => {
           depth,
           width: NOTEBOOK_CONFIG.width,
           batch: NOTEBOOK_CONFIG.batchSize,
+          loss_reduction: config.lossReduction,
+          init_std: (config.init as { std: number }).std,
+          bias_init: config.biasInit,
           steps: settings.steps,
           repeats: settings.repeats,
+          diverged_steps: ours.divergedSteps,
           train_ms_min: round(ours.train.min),
           train_ms_median: round(ours.train.median),
           train_ms_max: round(ours.train.max),
@@ -249,6 +264,7 @@ await runMain(async () => {
           torch_eval_ms_median: torch ? round(torch.eval_ms.median) : null,
           torch_eval_ms_max: torch ? round(torch.eval_ms.max) : null,
           torch_peak_rss_mb: torch ? Math.round(torch.peak_rss_mb) : null,
+          torch_diverged_steps: torch?.nonfinite_steps ?? null,
           train_ratio: trainRatio === null ? null : round(trainRatio),
           eval_ratio: evalRatio === null ? null : round(evalRatio),
         });
@@ -263,15 +279,29 @@ await runMain(async () => {
   console.log(`wrote ${out}`);
 });
 
-function architecture(kind: Architecture["kind"]): Architecture {
-  return kind === "highway" ? { kind, carryBias: -2 } : { kind };
+/**
+ * The network the bench trains: the notebook's (width 50, batch 50, SGD 0.01, truncated normal
+ * 0.1, biases 0.1) at g = 0.5, with the mean loss, so that the step times cover full steps of
+ * networks that stay finite. A residual stack without normalisation overflows within two steps
+ * from that start, so it starts from weights of std 0.01 and zero biases instead.
+ */
+function benchConfig(kind: Architecture["kind"], depth: number, backend: BackendName): RunConfig {
+  const architecture: Architecture = kind === "highway" ? { kind, carryBias: -2 } : { kind };
+  const residual = kind === "residual";
+  return {
+    ...NOTEBOOK_CONFIG,
+    depth,
+    architecture,
+    backend,
+    lossReduction: "mean",
+    init: { kind: "truncated-normal", std: residual ? 0.01 : 0.1 },
+    biasInit: residual ? 0 : NOTEBOOK_CONFIG.biasInit,
+  };
 }
 
 /** Times training steps and evaluations of one configuration, in this process. */
 async function timeOurs(
-  backend: BackendName,
-  arch: Architecture,
-  depth: number,
+  config: RunConfig,
   data: Dataset,
   { steps, repeats }: Settings,
 ): Promise<{
@@ -280,8 +310,8 @@ async function timeOurs(
   kernelsPerStep: number;
   peakRssMb: number;
   wasmHeapMb: number | null;
+  divergedSteps: number;
 }> {
-  const config: RunConfig = { ...NOTEBOOK_CONFIG, depth, architecture: arch, backend };
   const random = new Random(1);
   const model = createModel(config, { inputSize: 784, classes: 10 }, random.fork("init"));
   const optimizer = createOptimizer(config.optimizer, model.variables.map((v) => v.shape));
@@ -297,10 +327,15 @@ async function timeOurs(
     return next.value!;
   };
   const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: false };
-  const step = () => trainStep(model, optimizer, nextBatch(), data, settings, config);
+  let divergedSteps = 0;
+  const step = () => {
+    const { loss } = trainStep(model, optimizer, nextBatch(), data, settings, config);
+    if (!Number.isFinite(loss)) divergedSteps++;
+  };
   try {
     for (let i = 0; i < Math.min(10, steps); i++) step(); // warm-up: code compiled, memory grown
     const kernelsPerStep = await countKernels(step);
+    divergedSteps = 0;
     const train: number[] = [];
     for (let r = 0; r < repeats; r++) {
       const started = performance.now();
@@ -321,6 +356,7 @@ async function timeOurs(
       kernelsPerStep,
       peakRssMb: peakRss() / 1e6,
       wasmHeapMb: heap === null ? null : heap / 1e6,
+      divergedSteps,
     };
   } finally {
     optimizer.dispose();
@@ -361,6 +397,7 @@ interface TorchResult {
   step_ms: Stats;
   eval_ms: Stats;
   peak_rss_mb: number;
+  nonfinite_steps: number;
 }
 
 /** A python3 that imports torch: the one on PATH, else Debian's; null if neither does. */
@@ -383,19 +420,19 @@ async function findTorch(): Promise<string | null> {
 /** Runs scripts/bench_torch.py on the network and batch that timeOurs trains. */
 async function timeTorch(
   python: string,
-  arch: Architecture["kind"],
-  depth: number,
+  config: RunConfig,
   { steps, repeats }: Settings,
 ): Promise<TorchResult> {
   const script = new URL("./bench_torch.py", import.meta.url).pathname;
-  // bench_torch.py initialises as the notebook does: truncated normal, std 0.1; biases 0.1.
-  const { width, batchSize, lossReduction, optimizer } = NOTEBOOK_CONFIG;
+  const { depth, architecture, width, batchSize, lossReduction, optimizer, biasInit } = config;
   const learningRate = (optimizer as { learningRate: number }).learningRate;
+  const std = (config.init as { std: number }).std;
   const args = [
     script,
-    ...["--depth", String(depth), "--arch", arch, "--width", String(width)],
+    ...["--depth", String(depth), "--arch", architecture.kind, "--width", String(width)],
     ...["--batch", String(batchSize), "--gate", "0.5", "--carry-bias", "-2"],
     ...["--lr", String(learningRate), "--loss-reduction", lossReduction],
+    ...["--init-std", String(std), "--bias", String(biasInit)],
     ...["--steps", String(steps), "--repeats", String(repeats)],
     ...["--warmup", String(Math.min(20, steps)), "--mnist", mnistDataDir(), "--json"],
   ];

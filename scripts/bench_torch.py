@@ -9,7 +9,7 @@ dependency of the project: `deno task bench` runs it only when a `python3` can i
 Network (the 2015 notebook's, with the hidden layers of --arch):
   784 -> dense(width) ReLU -> (depth - 2) hidden layers of `width` -> dense(10) -> softmax
   cross-entropy (summed over the batch, as the notebook; --loss-reduction mean for the mean).
-  Weights: truncated normal, std 0.1, cut at 2 std; biases 0.1. Plain SGD.
+  Weights: truncated normal, std 0.1 (--init-std), cut at 2 std; biases 0.1 (--bias). Plain SGD.
 
 Hidden layers (--arch), g fixed (--gate):
   grelu        y = g * relu(x W + b) + (1 - g) * x
@@ -32,6 +32,7 @@ Usage:
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -49,11 +50,15 @@ N_IN = 784
 N_OUT = 10
 
 
-def dense(n_in: int, n_out: int, bias: float = 0.1) -> nn.Linear:
+INIT = {"std": 0.1, "bias": 0.1}
+
+
+def dense(n_in: int, n_out: int, bias: float = None) -> nn.Linear:
     layer = nn.Linear(n_in, n_out)
+    std = INIT["std"]
     with torch.no_grad():
-        nn.init.trunc_normal_(layer.weight, mean=0.0, std=0.1, a=-0.2, b=0.2)
-        layer.bias.fill_(bias)
+        nn.init.trunc_normal_(layer.weight, mean=0.0, std=std, a=-2 * std, b=2 * std)
+        layer.bias.fill_(INIT["bias"] if bias is None else bias)
     return layer
 
 
@@ -146,6 +151,8 @@ def main(argv=None) -> int:
     p.add_argument("--gate", type=float, default=0.5, help="g (default 0.5)")
     p.add_argument("--carry-bias", type=float, default=-2.0, help="highway's b_T (default -2)")
     p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--init-std", type=float, default=0.1, help="std of the weights (default 0.1)")
+    p.add_argument("--bias", type=float, default=0.1, help="initial biases (default 0.1)")
     p.add_argument("--loss-reduction", choices=("sum", "mean"), default="sum")
     p.add_argument("--steps", type=int, default=100, help="steps per timed repeat")
     p.add_argument("--repeats", type=int, default=5)
@@ -161,6 +168,7 @@ def main(argv=None) -> int:
         if getattr(a, name) < (2 if name == "depth" else 1):
             p.error(f"--{name.replace('_', '-')} is too small: {getattr(a, name)}")
 
+    INIT.update(std=a.init_std, bias=a.bias)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     net = Net(a.depth, a.width, a.arch, a.gate, a.carry_bias)
@@ -181,7 +189,7 @@ def main(argv=None) -> int:
         x_eval = torch.rand(a.eval_size, N_IN)
         y_eval = torch.randint(0, N_OUT, (a.eval_size,))
     order = torch.randperm(len(train_x))
-    state = {"i": 0, "loss": 0.0, "acc": 0.0}
+    state = {"i": 0, "loss": 0.0, "acc": 0.0, "nonfinite": 0}
 
     def step() -> torch.Tensor:
         # A batch of shuffled training images, gathered as the bench's trainer does.
@@ -192,13 +200,13 @@ def main(argv=None) -> int:
         loss = F.cross_entropy(net(train_x[idx]), train_y[idx], reduction=a.loss_reduction)
         loss.backward()
         opt.step()
-        return loss
+        return loss.detach()
 
     def train_block() -> None:
-        loss = None
-        for _ in range(a.steps):
-            loss = step()
-        state["loss"] = float(loss)
+        losses = [step() for _ in range(a.steps)]
+        values = torch.stack(losses).tolist()
+        state["loss"] = values[-1]
+        state["nonfinite"] += sum(1 for v in values if not math.isfinite(v))
 
     def evaluate() -> None:
         correct = 0
@@ -240,7 +248,8 @@ def main(argv=None) -> int:
         "eval_examples": len(x_eval),
         "eval_chunk": a.eval_chunk,
         "eval_ms": eval_ms,
-        "final_loss": state["loss"],
+        "final_loss": state["loss"] if math.isfinite(state["loss"]) else None,
+        "nonfinite_steps": state["nonfinite"],
         # ru_maxrss is in KiB on Linux
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6,
     }

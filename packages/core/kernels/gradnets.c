@@ -181,92 +181,128 @@ static i32 nonzero_indices(const f32* a, i32 K, i32* idx) {
   return n;
 }
 
-static i32 count_nonzero(const f32* a, i32 n) {
-  v128_t z = wasm_f32x4_splat(0.0f), c = wasm_i32x4_splat(0);
-  i32 i = 0, total = 0;
-  for (; i + 4 <= n; i += 4) c = wasm_i32x4_sub(c, wasm_f32x4_ne(wasm_v128_load(a + i), z));
-  for (; i < n; i++) total += a[i] != 0.0f;
-  return total + wasm_i32x4_extract_lane(c, 0) + wasm_i32x4_extract_lane(c, 1) +
-         wasm_i32x4_extract_lane(c, 2) + wasm_i32x4_extract_lane(c, 3);
-}
-
-// 1 when every a[i] is finite: v * 0 is 0 for finite v and NaN for inf and NaN.
+// 1 when every a[i] is finite: inf and NaN are the floats whose exponent bits are all ones.
 static i32 all_finite(const f32* a, i32 n) {
-  v128_t z = wasm_f32x4_splat(0.0f), s = z;
+  v128_t e = wasm_i32x4_splat(0x7f800000), z = wasm_i32x4_splat(0);
+  v128_t bad0 = z, bad1 = z, bad2 = z, bad3 = z;
   i32 i = 0;
-  f32 t = 0.0f;
-  for (; i + 4 <= n; i += 4) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(a + i), z));
-  for (; i < n; i++) t += a[i] * 0.0f;
-  t += wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) +
-       wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
-  return t == 0.0f;
+  for (; i + 16 <= n; i += 16) {
+    bad0 = wasm_v128_or(bad0, wasm_i32x4_eq(wasm_v128_and(wasm_v128_load(a + i), e), e));
+    bad1 = wasm_v128_or(bad1, wasm_i32x4_eq(wasm_v128_and(wasm_v128_load(a + i + 4), e), e));
+    bad2 = wasm_v128_or(bad2, wasm_i32x4_eq(wasm_v128_and(wasm_v128_load(a + i + 8), e), e));
+    bad3 = wasm_v128_or(bad3, wasm_i32x4_eq(wasm_v128_and(wasm_v128_load(a + i + 12), e), e));
+  }
+  for (; i + 4 <= n; i += 4)
+    bad0 = wasm_v128_or(bad0, wasm_i32x4_eq(wasm_v128_and(wasm_v128_load(a + i), e), e));
+  if (i < n) bad0 = wasm_v128_or(bad0, wasm_i32x4_eq(wasm_v128_and(load_part(a + i, n - i), e), e));
+  return !wasm_v128_any_true(wasm_v128_or(wasm_v128_or(bad0, bad1), wasm_v128_or(bad2, bad3)));
 }
 
-// Sparse rows are worth it below this density (the dense GEMM is about 3x faster per term).
-static i32 sparse_pays(const f32* a, i32 n) { return 3 * count_nonzero(a, n) < n; }
+// The nonzeros of A [M,K]: their columns row after row into cols (at most M*K), row m's ending
+// at row_end[m]. Returns 1 when the sparse kernels pay: fewer nonzeros than a third of A (the
+// dense GEMM is about 3x faster per term); stops scanning as soon as they do not.
+static i32 sparse_scan(i32 M, i32 K, const f32* A, i32* cols, i32* row_end) {
+  i32 total = 0, limit = M * K / 3;
+  for (i32 m = 0; m < M; m++) {
+    total += nonzero_indices(A + m * K, K, cols + total);
+    row_end[m] = total;
+    if (total >= limit) return 0;
+  }
+  return 1;
+}
 
-#define SV 4  // vectors per column chunk of the sparse kernels
+// Only wide inputs (the images) are tried as sparse: hidden activations are too dense to pay
+// for the scan.
+#define SPARSE_MIN_K 128
 
-// C[M,N] = epilogue(A[M,K] @ B[K,N]) with B contiguous, skipping the zeros of each row of A.
+// The sparse kernels keep up to SV vectors (32 columns) of a row in registers (8 measured best
+// of 4 to 13 on x86-64, which has 16 SIMD registers).
+#define SV 8
+
+// c[0..cnt) = epilogue(sum over j of a[idx[j]*as] * B[idx[j]*ldb + 0..cnt)), j upwards, with
+// NVEC = ceil(cnt/4) vectors, the last holding rlast (1..4) columns.
+#define DEF_SPARSE_ROW(NVEC)                                                                   \
+  static void sparse_row_##NVEC(const f32* a, i32 as, const i32* idx, i32 nnz, const f32* B,    \
+                                i32 ldb, i32 rlast, f32* c, const f32* bias, i32 relu) {       \
+    v128_t acc[NVEC];                                                                          \
+    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NVEC; v++) acc[v] =                 \
+        wasm_f32x4_splat(0.0f);                                                                \
+    for (i32 j = 0; j < nnz; j++) {                                                            \
+      i32 k = idx[j];                                                                          \
+      v128_t av = wasm_v128_load32_splat(a + k * as);                                          \
+      const f32* b = B + k * ldb;                                                              \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NVEC - 1; v++) acc[v] =           \
+          MADD(acc[v], av, wasm_v128_load(b + 4 * v));                                         \
+      acc[NVEC - 1] = MADD(acc[NVEC - 1], av, load_part(b + 4 * (NVEC - 1), rlast));           \
+    }                                                                                          \
+    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NVEC; v++)                          \
+        epi_store(c, acc[v], 0, 4 * v, 0, v == NVEC - 1 ? rlast : 4, 1.0f, 0.0f, 0, bias, relu); \
+  }
+
+DEF_SPARSE_ROW(1)
+DEF_SPARSE_ROW(2)
+DEF_SPARSE_ROW(3)
+DEF_SPARSE_ROW(4)
+DEF_SPARSE_ROW(5)
+DEF_SPARSE_ROW(6)
+DEF_SPARSE_ROW(7)
+DEF_SPARSE_ROW(8)
+
+// c[0..N) = epilogue(sparse row times B), in chunks of up to SV vectors.
+static void sparse_row(const f32* a, i32 as, const i32* idx, i32 nnz, const f32* B, i32 N,
+                       f32* c, const f32* bias, i32 relu) {
+  for (i32 n0 = 0; n0 < N; n0 += 4 * SV) {
+    i32 cnt = N - n0 < 4 * SV ? N - n0 : 4 * SV;
+    i32 nvec = (cnt + 3) / 4, rlast = cnt - 4 * (nvec - 1);
+    const f32* b = B + n0;
+    const f32* bi = bias ? bias + n0 : 0;
+    f32* cc = c + n0;
+#define ROW(V) sparse_row_##V(a, as, idx, nnz, b, N, rlast, cc, bi, relu); break;
+    switch (nvec) {
+      case 1: ROW(1)
+      case 2: ROW(2)
+      case 3: ROW(3)
+      case 4: ROW(4)
+      case 5: ROW(5)
+      case 6: ROW(6)
+      case 7: ROW(7)
+      default: ROW(8)
+    }
+#undef ROW
+  }
+}
+
+// Ints of scratch the sparse kernels need for A [M,K]: see sparse_scan and gemm_sparse_at.
+static i32 sparse_ints(i32 M, i32 K) { return 2 * M * K + 2 * K + M + 2; }
+
+// C[M,N] = epilogue(A[M,K] @ B[K,N]) with B contiguous, skipping the zeros of each row of A
+// (scanned by sparse_scan into cols and row_end).
 static void gemm_sparse_a(i32 M, i32 N, i32 K, const f32* A, const f32* B, f32* C,
-                          const f32* bias, i32 relu, i32* idx) {
-  for (i32 m = 0; m < M; m++) {
-    const f32* a = A + m * K;
-    i32 nnz = nonzero_indices(a, K, idx);
-    for (i32 n0 = 0; n0 < N; n0 += 4 * SV) {
-      i32 cnt = N - n0 < 4 * SV ? N - n0 : 4 * SV;
-      v128_t acc[SV];
-      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) acc[v] =
-          wasm_f32x4_splat(0.0f);
-      if (cnt == 4 * SV) {
-        for (i32 j = 0; j < nnz; j++) {
-          i32 k = idx[j];
-          v128_t av = wasm_v128_load32_splat(a + k);
-          const f32* b = B + k * N + n0;
-          _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) acc[v] =
-              MADD(acc[v], av, wasm_v128_load(b + 4 * v));
-        }
-      } else {
-        for (i32 j = 0; j < nnz; j++) {
-          i32 k = idx[j];
-          v128_t av = wasm_v128_load32_splat(a + k);
-          const f32* b = B + k * N + n0;
-          _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) {
-            i32 r = cnt - 4 * v;
-            if (r > 0) acc[v] = MADD(acc[v], av, load_part(b + 4 * v, r));
-          }
-        }
-      }
-      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < SV; v++) {
-        i32 r = cnt - 4 * v;
-        if (r > 0) epi_store(C, acc[v], m, n0 + 4 * v, N, r > 4 ? 4 : r, 1.0f, 0.0f, 0, bias, relu);
-      }
-    }
-  }
+                          const f32* bias, i32 relu, const i32* cols, const i32* row_end) {
+  for (i32 m = 0, begin = 0; m < M; begin = row_end[m], m++)
+    sparse_row(A + m * K, 1, cols + begin, row_end[m] - begin, B, N, C + m * N, bias, relu);
 }
 
-// D[K,N] = A[M,K]^T @ U[M,N], skipping the zeros of A: D's rows accumulate in memory over m
-// upwards, the order of the dense GEMM.
-static void gemm_sparse_at(i32 M, i32 N, i32 K, const f32* A, const f32* U, f32* D, i32* idx) {
-  v128_t z = wasm_f32x4_splat(0.0f);
-  i32 i = 0;
-  for (; i + 4 <= K * N; i += 4) wasm_v128_store(D + i, z);
-  for (; i < K * N; i++) D[i] = 0.0f;
-  i32 full = N / 4, rest = N % 4;
-  for (i32 m = 0; m < M; m++) {
-    const f32* a = A + m * K;
-    const f32* u = U + m * N;
-    i32 nnz = nonzero_indices(a, K, idx);
-    for (i32 j = 0; j < nnz; j++) {
-      i32 k = idx[j];
-      v128_t av = wasm_v128_load32_splat(a + k);
-      f32* d = D + k * N;
-      i32 v = 0;
-      for (; v < full; v++)
-        wasm_v128_store(d + 4 * v, MADD(wasm_v128_load(d + 4 * v), av, wasm_v128_load(u + 4 * v)));
-      if (rest) store_part(d + 4 * v, MADD(load_part(d + 4 * v, rest), av, load_part(u + 4 * v, rest)), rest);
-    }
+// D[K,N] = A[M,K]^T @ U[M,N], skipping the zeros of A (scanned by sparse_scan into cols and
+// row_end; `idx` has room for 2K + 1 + total more ints). The nonzeros are sorted by column (a
+// counting sort that keeps the rows in order), so that each row of D sums over m upwards in
+// registers, the order of the dense GEMM.
+static void gemm_sparse_at(i32 M, i32 N, i32 K, const f32* A, const f32* U, f32* D,
+                           const i32* cols, const i32* row_end, i32 total, i32* idx) {
+  i32* start = idx;              // K + 1 entries: column k's rows are rows[start[k]..start[k+1])
+  i32* fill = start + K + 1;     // K entries
+  i32* rows = fill + K;          // total entries
+  for (i32 k = 0; k <= K; k++) start[k] = 0;
+  for (i32 j = 0; j < total; j++) start[cols[j] + 1]++;
+  for (i32 k = 0; k < K; k++) {
+    start[k + 1] += start[k];
+    fill[k] = start[k];
   }
+  for (i32 m = 0, j = 0; m < M; m++)
+    for (; j < row_end[m]; j++) rows[fill[cols[j]]++] = m;
+  // Row k of D: column k of A (values A[m*K + k]) as a sparse row, times U.
+  for (i32 k = 0; k < K; k++)
+    sparse_row(A + k, K, rows + start[k], start[k + 1] - start[k], U, N, D + k * N, 0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,8 +332,11 @@ static f32 hsum(v128_t s) {
 // Affine map of the dense layers: out = x W + b (relu optional), sparse rows when x is sparse.
 static void affine(i32 B, i32 K, i32 N, const f32* x, const f32* W, const f32* b, i32 relu,
                    f32* out, f32* pack, i32* idx, i32 try_sparse) {
-  if (try_sparse && sparse_pays(x, B * K) && all_finite(W, K * N)) {
-    gemm_sparse_a(B, N, K, x, W, out, b, relu, idx);
+  i32* cols = idx;
+  i32* row_end = cols + B * K;
+  if (try_sparse && K >= SPARSE_MIN_K && sparse_scan(B, K, x, cols, row_end) &&
+      all_finite(W, K * N)) {
+    gemm_sparse_a(B, N, K, x, W, out, b, relu, cols, row_end);
   } else {
     gemm(B, N, K, x, K, 1, W, N, 1, out, N, 1.0f, 0.0f, 0, b, relu, pack);
   }
@@ -306,8 +345,11 @@ static void affine(i32 B, i32 K, i32 N, const f32* x, const f32* W, const f32* b
 // dW = x^T du (sparse when x is), db = column sums of du.
 static void affine_weight_grads(i32 B, i32 K, i32 N, const f32* x, const f32* du, f32* dW,
                                 f32* db, f32* pack, i32* idx, i32 try_sparse) {
-  if (try_sparse && sparse_pays(x, B * K) && all_finite(du, B * N)) {
-    gemm_sparse_at(B, N, K, x, du, dW, idx);
+  i32* cols = idx;
+  i32* row_end = cols + B * K;
+  if (try_sparse && K >= SPARSE_MIN_K && sparse_scan(B, K, x, cols, row_end) &&
+      all_finite(du, B * N)) {
+    gemm_sparse_at(B, N, K, x, du, dW, cols, row_end, row_end[B - 1], row_end + B);
   } else {
     gemm(K, N, B, x, 1, K, du, N, 1, dW, N, 1.0f, 0.0f, 0, 0, 0, pack);
   }
@@ -375,7 +417,7 @@ enum { RELU = 0, LINEAR = 1, GRELU = 2, LEAKY = 3, RESIDUAL = 4, REZERO = 5, HIG
 
 // Scratch floats of layer_forward: a packed W (and t in evaluation), and row indices.
 EXPORT i32 forward_scratch_floats(i32 kind, i32 B, i32 K, i32 N) {
-  return pack_floats(K, N) + (kind == HIGHWAY ? B * N : 0) + K + 64;
+  return pack_floats(K, N) + (kind == HIGHWAY ? B * N : 0) + sparse_ints(B, K) + 64;
 }
 
 // Forward pass. h (and t) are kept for the backward pass; pass 0 for them in evaluation.
@@ -443,7 +485,7 @@ EXPORT void layer_forward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f32
 EXPORT i32 backward_scratch_floats(i32 kind, i32 B, i32 K, i32 N) {
   (void)kind;
   i32 p1 = pack_floats(B, N), p2 = pack_floats(N, K);
-  return 3 * B * N + (p1 > p2 ? p1 : p2) + K + 64;
+  return 3 * B * N + (p1 > p2 ? p1 : p2) + sparse_ints(B, K) + 64;
 }
 
 // Backward pass from dy = d loss / d y, with the tensors the forward pass kept (h, t, y).

@@ -25,7 +25,8 @@ function layers(): [string, Layer, number][] {
   // A nonzero scale, so that every gradient of ReZero is exercised.
   tf.tidy(() => rezero.params[2].variable.assign(tf.scalar(0.7)));
   return [
-    ["dense relu", dense("relu", 29, 11), 29],
+    // 131 inputs: wide enough for the sparse kernels (from 128), as the images are.
+    ["dense relu", dense("relu", 131, 11), 131],
     ["dense linear", dense("linear", 13, 3), 13],
     ["grelu", gradualReluLayer({ name: "grelu", width: 13, ...square, random: r(2) }), 13],
     [
@@ -106,33 +107,56 @@ for (const sparse of [false, true]) {
 }
 
 Deno.test("skipping the zeros of a sparse input gives the same bits as the dense GEMM", () => {
+  const [B, K, N] = [9, 139, 19];
   const layer = denseLayer({
     name: "input",
-    inputSize: 37,
-    outputSize: 19,
+    inputSize: K,
+    outputSize: N,
     activation: "relu",
     ...square,
     random: new Random(9),
   });
-  const values = fixture(9 * 37, 13);
+  const values = fixture(B * K, 13);
   values.forEach((_, i) => i % 7 !== 0 && (values[i] = 0));
   const [w, b] = layer.params.map((p) => p.variable);
-  const x = tf.tensor2d(values, [9, 37]);
+  const x = tf.tensor2d(values, [B, K]);
+  const dy = tf.tensor2d(fixture(B * N, 14), [B, N]);
   const m = moduleOn(tf.backend());
-  // The dense GEMM of the module, bias and ReLU added in float32 as the kernel's epilogue does.
-  const dense = tf.tidy(() => {
-    const product = tf.zeros([9, 19]);
-    const pack = m.scratch(m.exports.pack_floats(37, 19));
-    m.exports.matmul(9, 19, 37, m.offset(x), 0, m.offset(w), 0, m.offset(product), pack);
+  /** The module's dense GEMM of op(A) @ B. */
+  const dense = (a: tf.Tensor, transA: boolean, bm: tf.Tensor, rows: number, cols: number) => {
+    const inner = transA ? a.shape[0]! : a.shape[1]!;
+    const product = tf.zeros([rows, cols]);
+    const pack = m.scratch(m.exports.pack_floats(inner, cols));
+    m.exports.matmul(
+      rows,
+      cols,
+      inner,
+      m.offset(a),
+      transA ? 1 : 0,
+      m.offset(bm),
+      0,
+      m.offset(product),
+      pack,
+    );
     const out = product.dataSync() as Float32Array;
+    product.dispose();
+    return out;
+  };
+  tf.tidy(() => {
+    const pass = layer.forward(x, layerContext(1, true, new Random(1)));
+    const y = pass.y.dataSync() as Float32Array;
+    // The forward pass: bias and ReLU added in float32, as the kernel's epilogue does.
     const bias = b.dataSync();
-    return out.map((v, i) => Math.max(Math.fround(v + bias[i % 19]), 0));
+    const expected = dense(x, false, w, B, N).map((v, i) =>
+      Math.max(Math.fround(v + bias[i % N]), 0)
+    );
+    assert.deepEqual(y, expected);
+    // The weight gradient x^T du, du = dy where y > 0.
+    const du = tf.tensor2d(dy.dataSync().map((v, i) => (y[i] > 0 ? v : 0)), [B, N]);
+    const [dW] = pass.backward(dy, false).grads;
+    assert.deepEqual(dW.dataSync(), dense(x, true, du, K, N));
   });
-  const sparse = tf.tidy(() =>
-    layer.forward(x, layerContext(1, false, new Random(1))).y.dataSync() as Float32Array
-  );
-  assert.deepEqual(sparse, dense);
-  x.dispose();
+  tf.dispose([x, dy]);
   disposeLayer(layer);
 });
 
