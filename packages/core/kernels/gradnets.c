@@ -48,103 +48,217 @@ INLINE void store_part(f32* p, v128_t v, i32 r) {
 // ---------------------------------------------------------------------------------------------
 // GEMM:  C[m,n] = epilogue( sum_k A(m,k) * B(k,n) )
 //   A(m,k) = A[m*sam + k*sak] and B(k,n) = B[k*sbk + n*sbn]: any strides, so A^T or B^T cost
-//   nothing; B is packed into panels of NR columns first (`pack`: pack_floats(K, N) floats).
-//   epilogue: v = alpha*acc + beta*S[m,n] (if S) + bias[n] (if bias); relu: v = max(v, 0).
-//   C and S are row-major with leading dimension ldc; S may be C itself.
+//   nothing. Both are packed first: B into panels of NR columns, A into panels of MR rows with
+//   each k's MR values side by side, so that one load brings them all. Fewer loads matter:
+//   V8 checks the bounds of every wasm memory access in Deno.
+//   `pack` holds gemm_floats(M, N, K) floats.
+//   epilogue: v = alpha*acc + beta*S[m,n] (if S) + bias[n] (if bias), then the activation
+//   (act: 0 none, 1 ReLU max(v, 0), 2 leaky v < 0 ? v*leak : v); C = v, and if C2, also
+//   C2 = v*gamma + T[m,n]*delta (the mix of the GReLU, residual and ReZero layers).
+//   C, C2, S and T are row-major with leading dimension ldc; S may be C itself, C2 may be C.
 // ---------------------------------------------------------------------------------------------
 
 #define NV 2  // vectors per micro-tile row
 #define NR (4 * NV)
-#define MR 4  // micro-tile rows
+#define MR 4  // micro-tile rows: the 4 lanes of a packed A vector
 
-EXPORT i32 pack_floats(i32 K, i32 N) { return K * ((N + NR - 1) / NR * NR); }
+static i32 pack_floats(i32 K, i32 N) { return K * ((N + NR - 1) / NR * NR); }
+
+// Scratch floats of gemm: B's panels, A's, the epilogue's scalars and a tile.
+EXPORT i32 gemm_floats(i32 M, i32 N, i32 K) {
+  return pack_floats(K, N) + (M + MR - 1) / MR * MR * K + 8 + MR * NR;
+}
+
+// 4 x 4 transpose: rows r0..r3 in, columns out.
+#define TRANSPOSE4(r0, r1, r2, r3, c0, c1, c2, c3)                       \
+  do {                                                                   \
+    v128_t t0_ = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);                 \
+    v128_t t1_ = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);                 \
+    v128_t t2_ = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);                 \
+    v128_t t3_ = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);                 \
+    c0 = wasm_i64x2_shuffle(t0_, t1_, 0, 2);                             \
+    c1 = wasm_i64x2_shuffle(t0_, t1_, 1, 3);                             \
+    c2 = wasm_i64x2_shuffle(t2_, t3_, 0, 2);                             \
+    c3 = wasm_i64x2_shuffle(t2_, t3_, 1, 3);                             \
+  } while (0)
 
 static void pack_b(i32 K, i32 N, const f32* B, i32 sbk, i32 sbn, f32* P) {
   for (i32 n0 = 0; n0 < N; n0 += NR) {
     i32 nn = N - n0 < NR ? N - n0 : NR;
+    i32 k = 0;
     if (nn == NR && sbn == 1) {
-      for (i32 k = 0; k < K; k++) {
+      for (; k < K; k++) {
         const f32* src = B + k * sbk + n0;
-        for (i32 v = 0; v < NV; v++) wasm_v128_store(P + 4 * v, wasm_v128_load(src + 4 * v));
-        P += NR;
+        for (i32 v = 0; v < NV; v++) wasm_v128_store(P + NR * k + 4 * v, wasm_v128_load(src + 4 * v));
       }
-    } else {
-      for (i32 k = 0; k < K; k++) {
-        const f32* src = B + k * sbk + n0 * sbn;
-        i32 j = 0;
-        for (; j < nn; j++) P[j] = src[j * sbn];
-        for (; j < NR; j++) P[j] = 0.0f;
-        P += NR;
+    } else if (nn == NR && sbk == 1) {
+      // B^T of a row-major matrix: transpose 4 x 4 blocks.
+      for (; k + 4 <= K; k += 4) {
+        for (i32 j0 = 0; j0 < NR; j0 += 4) {
+          const f32* src = B + (n0 + j0) * sbn + k;
+          v128_t c0, c1, c2, c3;
+          TRANSPOSE4(wasm_v128_load(src), wasm_v128_load(src + sbn), wasm_v128_load(src + 2 * sbn),
+                     wasm_v128_load(src + 3 * sbn), c0, c1, c2, c3);
+          wasm_v128_store(P + NR * k + j0, c0);
+          wasm_v128_store(P + NR * (k + 1) + j0, c1);
+          wasm_v128_store(P + NR * (k + 2) + j0, c2);
+          wasm_v128_store(P + NR * (k + 3) + j0, c3);
+        }
       }
     }
+    for (; k < K; k++) {
+      const f32* src = B + k * sbk + n0 * sbn;
+      i32 j = 0;
+      for (; j < nn; j++) P[NR * k + j] = src[j * sbn];
+      for (; j < NR; j++) P[NR * k + j] = 0.0f;
+    }
+    P += NR * K;
   }
 }
 
-#define EPI_PARAMS f32 alpha, f32 beta, const f32 *S, const f32 *bias, i32 relu
-#define EPI_ARGS alpha, beta, S, bias, relu
-
-INLINE void epi_store(f32* C, v128_t acc, i32 m, i32 n, i32 ldc, i32 r, EPI_PARAMS) {
-  v128_t v = wasm_f32x4_mul(acc, wasm_f32x4_splat(alpha));
-  if (S) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_f32x4_splat(beta), load_part(S + m * ldc + n, r)));
-  if (bias) v = wasm_f32x4_add(v, load_part(bias + n, r));
-  if (relu) v = wasm_f32x4_max(v, wasm_f32x4_splat(0.0f));
-  store_part(C + m * ldc + n, v, r);
+static void pack_a(i32 M, i32 K, const f32* A, i32 sam, i32 sak, f32* PA) {
+  for (i32 m0 = 0; m0 < M; m0 += MR) {
+    i32 rows = M - m0 < MR ? M - m0 : MR;
+    i32 k = 0;
+    if (rows == MR && sam == 1) {
+      // A^T: the MR values of a k are already side by side.
+      for (; k < K; k++) wasm_v128_store(PA + MR * k, wasm_v128_load(A + m0 + k * sak));
+    } else if (rows == MR && sak == 1) {
+      // A row-major: transpose 4 x 4 blocks.
+      const f32* a = A + m0 * sam;
+      for (; k + 4 <= K; k += 4) {
+        v128_t c0, c1, c2, c3;
+        TRANSPOSE4(wasm_v128_load(a + k), wasm_v128_load(a + sam + k),
+                   wasm_v128_load(a + 2 * sam + k), wasm_v128_load(a + 3 * sam + k), c0, c1, c2, c3);
+        wasm_v128_store(PA + MR * k, c0);
+        wasm_v128_store(PA + MR * (k + 1), c1);
+        wasm_v128_store(PA + MR * (k + 2), c2);
+        wasm_v128_store(PA + MR * (k + 3), c3);
+      }
+    }
+    for (; k < K; k++) {
+      for (i32 r = 0; r < MR; r++) PA[MR * k + r] = r < rows ? A[(m0 + r) * sam + k * sak] : 0.0f;
+    }
+    PA += MR * K;
+  }
 }
 
-INLINE void store_row(f32* C, i32 ldc, i32 m, i32 n0, i32 cnt, const v128_t* acc, EPI_PARAMS) {
-  _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) {
-    i32 r = cnt - 4 * v;
-    if (r <= 0) break;
-    epi_store(C, acc[v], m, n0 + 4 * v, ldc, r > 4 ? 4 : r, EPI_ARGS);
+#define EPI_PARAMS                                                                        \
+  f32 alpha, f32 beta, const f32 *S, const f32 *bias, i32 act, f32 leak, f32 *C2, const f32 *T, \
+      f32 gamma, f32 delta
+// The plain epilogues: C = alpha*acc + beta*S + bias, activation `act`, no mix.
+#define EPI(alpha, beta, S, bias, act) alpha, beta, S, bias, act, 0.0f, 0, 0, 0.0f, 0.0f
+// epi_store (partial tiles, and the sparse kernels) reads the epilogue's float scalars from
+// memory (ep: alpha, beta, leak, gamma, delta) rather than from parameters, which V8 would keep
+// in SIMD registers across the sparse kernels' loops.
+#define EPI_INNER const f32 *ep, const f32 *S, const f32 *bias, i32 act, f32 *C2, const f32 *T
+#define EPI_INNER_ARGS ep, S, bias, act, C2, T
+
+INLINE void epi_store(f32* C, v128_t acc, i32 m, i32 n, i32 ldc, i32 r, EPI_INNER) {
+  v128_t v = wasm_f32x4_mul(acc, wasm_v128_load32_splat(ep));
+  if (S) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load32_splat(ep + 1), load_part(S + m * ldc + n, r)));
+  if (bias) v = wasm_f32x4_add(v, load_part(bias + n, r));
+  if (act == 1) v = wasm_f32x4_max(v, wasm_f32x4_splat(0.0f));
+  if (act == 2) {
+    v128_t neg = wasm_f32x4_lt(v, wasm_f32x4_splat(0.0f));
+    v = wasm_v128_bitselect(wasm_f32x4_mul(v, wasm_v128_load32_splat(ep + 2)), v, neg);
+  }
+  store_part(C + m * ldc + n, v, r);
+  if (C2) {
+    v128_t t = load_part(T + m * ldc + n, r);
+    v = wasm_f32x4_add(wasm_f32x4_mul(v, wasm_v128_load32_splat(ep + 3)),
+                       wasm_f32x4_mul(t, wasm_v128_load32_splat(ep + 4)));
+    store_part(C2 + m * ldc + n, v, r);
   }
 }
 
 // acc = acc + a * b: a multiply and an add, never fused (the same bits on every machine)
 #define MADD(c, a, b) wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
 
-#define DEF_MICRO(ROWS)                                                                    \
-  static void micro_##ROWS(i32 K, const f32* A, i32 sam, i32 sak, const f32* P, f32* C,     \
-                           i32 ldc, i32 m0, i32 n0, i32 cnt, EPI_PARAMS) {                 \
-    v128_t acc[ROWS][NV];                                                                  \
-    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < ROWS; r++) {                    \
-      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) acc[r][v] =          \
-          wasm_f32x4_splat(0.0f);                                                          \
-    }                                                                                      \
-    const f32* a = A + m0 * sam;                                                           \
-    for (i32 k = 0; k < K; k++) {                                                          \
-      v128_t bv[NV];                                                                       \
-      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) bv[v] =              \
-          wasm_v128_load(P + 4 * v);                                                       \
-      P += NR;                                                                             \
-      _Pragma("clang loop unroll(full)") for (i32 r = 0; r < ROWS; r++) {                  \
-        v128_t av = wasm_v128_load32_splat(a + r * sam);                                   \
-        _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) acc[r][v] =        \
-            MADD(acc[r][v], av, bv[v]);                                                    \
-      }                                                                                    \
-      a += sak;                                                                            \
-    }                                                                                      \
-    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < ROWS; r++)                      \
-        store_row(C, ldc, m0 + r, n0, cnt, acc[r], EPI_ARGS);                              \
+// The micro-kernel: an MR x NR tile of A's panel times B's panel over all k, into `tile`. The
+// epilogue is the caller's, so that the loop has few live values: V8 keeps its 8 accumulators,
+// 2 B vectors, the A vector and its 4 broadcasts in the 16 SIMD registers of x86-64.
+static void micro(i32 K, const f32* PA, const f32* P, f32* tile) {
+  v128_t acc[MR][NV];
+  _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {
+    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) acc[r][v] =
+        wasm_f32x4_splat(0.0f);
   }
+  for (i32 k = 0; k < K; k++) {
+    v128_t av = wasm_v128_load(PA);
+    PA += MR;
+    v128_t bv[NV];
+    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) bv[v] =
+        wasm_v128_load(P + 4 * v);
+    P += NR;
+    v128_t a[MR];
+    a[0] = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
+    a[1] = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
+    a[2] = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
+    a[3] = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
+    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) {
+      _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) acc[r][v] =
+          MADD(acc[r][v], a[r], bv[v]);
+    }
+  }
+  _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {
+    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++)
+        wasm_v128_store(tile + r * NR + 4 * v, acc[r][v]);
+  }
+}
 
-DEF_MICRO(1)
-DEF_MICRO(2)
-DEF_MICRO(3)
-DEF_MICRO(4)
+// The epilogue of a full MR x NR tile: the common case, with its scalars splatted once and no
+// partial vectors.
+static void epilogue_full(f32* C, i32 ldc, i32 m0, i32 n0, const f32* tile, EPI_PARAMS) {
+  v128_t va = wasm_f32x4_splat(alpha), vb = wasm_f32x4_splat(beta), vl = wasm_f32x4_splat(leak);
+  v128_t vg = wasm_f32x4_splat(gamma), vd = wasm_f32x4_splat(delta), z = wasm_f32x4_splat(0.0f);
+  for (i32 r = 0; r < MR; r++) {
+    i32 row = (m0 + r) * ldc + n0;
+    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) {
+      i32 at = row + 4 * v;
+      v128_t x = wasm_f32x4_mul(wasm_v128_load(tile + r * NR + 4 * v), va);
+      if (S) x = wasm_f32x4_add(x, wasm_f32x4_mul(vb, wasm_v128_load(S + at)));
+      if (bias) x = wasm_f32x4_add(x, wasm_v128_load(bias + n0 + 4 * v));
+      if (act == 1) x = wasm_f32x4_max(x, z);
+      if (act == 2) x = wasm_v128_bitselect(wasm_f32x4_mul(x, vl), x, wasm_f32x4_lt(x, z));
+      wasm_v128_store(C + at, x);
+      if (C2) {
+        x = wasm_f32x4_add(wasm_f32x4_mul(x, vg), wasm_f32x4_mul(wasm_v128_load(T + at), vd));
+        wasm_v128_store(C2 + at, x);
+      }
+    }
+  }
+}
 
 static void gemm(i32 M, i32 N, i32 K, const f32* A, i32 sam, i32 sak, const f32* B, i32 sbk,
                  i32 sbn, f32* C, i32 ldc, EPI_PARAMS, f32* pack) {
+  f32* packa = pack + pack_floats(K, N);
+  f32* ep = packa + (M + MR - 1) / MR * MR * K;
+  f32* tile = ep + 8;
+  ep[0] = alpha;
+  ep[1] = beta;
+  ep[2] = leak;
+  ep[3] = gamma;
+  ep[4] = delta;
   pack_b(K, N, B, sbk, sbn, pack);
+  pack_a(M, K, A, sam, sak, packa);
   for (i32 n0 = 0; n0 < N; n0 += NR) {
     const f32* P = pack + (n0 / NR) * K * NR;
     i32 cnt = N - n0 < NR ? N - n0 : NR;
-    i32 m0 = 0;
-    for (; m0 + MR <= M; m0 += MR) micro_4(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS);
-    switch (M - m0) {
-      case 1: micro_1(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS); break;
-      case 2: micro_2(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS); break;
-      case 3: micro_3(K, A, sam, sak, P, C, ldc, m0, n0, cnt, EPI_ARGS); break;
-      default: break;
+    for (i32 m0 = 0; m0 < M; m0 += MR) {
+      micro(K, packa + m0 * K, P, tile);
+      i32 rows = M - m0 < MR ? M - m0 : MR;
+      if (rows == MR && cnt == NR) {
+        epilogue_full(C, ldc, m0, n0, tile, alpha, beta, S, bias, act, leak, C2, T, gamma, delta);
+        continue;
+      }
+      for (i32 r = 0; r < rows; r++) {
+        for (i32 v = 0; v < NV && 4 * v < cnt; v++) {
+          i32 left = cnt - 4 * v;
+          epi_store(C, wasm_v128_load(tile + r * NR + 4 * v), m0 + r, n0 + 4 * v, ldc,
+                    left > 4 ? 4 : left, ep, S, bias, act, C2, T);
+        }
+      }
     }
   }
 }
@@ -153,7 +267,7 @@ static void gemm(i32 M, i32 N, i32 K, const f32* A, i32 sam, i32 sak, const f32*
 EXPORT void matmul(i32 M, i32 N, i32 K, const f32* A, i32 trans_a, const f32* B, i32 trans_b,
                    f32* C, f32* pack) {
   gemm(M, N, K, A, trans_a ? 1 : K, trans_a ? M : 1, B, trans_b ? 1 : N, trans_b ? K : 1, C, N,
-       1.0f, 0.0f, 0, 0, 0, pack);
+       EPI(1.0f, 0.0f, 0, 0, 0), pack);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +337,8 @@ static i32 sparse_scan(i32 M, i32 K, const f32* A, i32* cols, i32* row_end) {
 // NVEC = ceil(cnt/4) vectors, the last holding rlast (1..4) columns.
 #define DEF_SPARSE_ROW(NVEC)                                                                   \
   static void sparse_row_##NVEC(const f32* a, i32 as, const i32* idx, i32 nnz, const f32* B,    \
-                                i32 ldb, i32 rlast, f32* c, const f32* bias, i32 relu) {       \
+                                i32 ldb, i32 rlast, f32* c, const f32* ep, const f32* bias,    \
+                                i32 relu) {                                                    \
     v128_t acc[NVEC];                                                                          \
     _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NVEC; v++) acc[v] =                 \
         wasm_f32x4_splat(0.0f);                                                                \
@@ -236,7 +351,7 @@ static i32 sparse_scan(i32 M, i32 K, const f32* A, i32* cols, i32* row_end) {
       acc[NVEC - 1] = MADD(acc[NVEC - 1], av, load_part(b + 4 * (NVEC - 1), rlast));           \
     }                                                                                          \
     _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NVEC; v++)                          \
-        epi_store(c, acc[v], 0, 4 * v, 0, v == NVEC - 1 ? rlast : 4, 1.0f, 0.0f, 0, bias, relu); \
+        epi_store(c, acc[v], 0, 4 * v, 0, v == NVEC - 1 ? rlast : 4, ep, 0, bias, relu, 0, 0);   \
   }
 
 DEF_SPARSE_ROW(1)
@@ -250,14 +365,14 @@ DEF_SPARSE_ROW(8)
 
 // c[0..N) = epilogue(sparse row times B), in chunks of up to SV vectors.
 static void sparse_row(const f32* a, i32 as, const i32* idx, i32 nnz, const f32* B, i32 N,
-                       f32* c, const f32* bias, i32 relu) {
+                       f32* c, const f32* ep, const f32* bias, i32 relu) {
   for (i32 n0 = 0; n0 < N; n0 += 4 * SV) {
     i32 cnt = N - n0 < 4 * SV ? N - n0 : 4 * SV;
     i32 nvec = (cnt + 3) / 4, rlast = cnt - 4 * (nvec - 1);
     const f32* b = B + n0;
     const f32* bi = bias ? bias + n0 : 0;
     f32* cc = c + n0;
-#define ROW(V) sparse_row_##V(a, as, idx, nnz, b, N, rlast, cc, bi, relu); break;
+#define ROW(V) sparse_row_##V(a, as, idx, nnz, b, N, rlast, cc, ep, bi, relu); break;
     switch (nvec) {
       case 1: ROW(1)
       case 2: ROW(2)
@@ -278,9 +393,10 @@ static i32 sparse_ints(i32 M, i32 K) { return 2 * M * K + 2 * K + M + 2; }
 // C[M,N] = epilogue(A[M,K] @ B[K,N]) with B contiguous, skipping the zeros of each row of A
 // (scanned by sparse_scan into cols and row_end).
 static void gemm_sparse_a(i32 M, i32 N, i32 K, const f32* A, const f32* B, f32* C,
-                          const f32* bias, i32 relu, const i32* cols, const i32* row_end) {
+                          const f32* bias, i32 relu, const i32* cols, const i32* row_end,
+                          const f32* ep) {
   for (i32 m = 0, begin = 0; m < M; begin = row_end[m], m++)
-    sparse_row(A + m * K, 1, cols + begin, row_end[m] - begin, B, N, C + m * N, bias, relu);
+    sparse_row(A + m * K, 1, cols + begin, row_end[m] - begin, B, N, C + m * N, ep, bias, relu);
 }
 
 // D[K,N] = A[M,K]^T @ U[M,N], skipping the zeros of A (scanned by sparse_scan into cols and
@@ -288,7 +404,8 @@ static void gemm_sparse_a(i32 M, i32 N, i32 K, const f32* A, const f32* B, f32* 
 // counting sort that keeps the rows in order), so that each row of D sums over m upwards in
 // registers, the order of the dense GEMM.
 static void gemm_sparse_at(i32 M, i32 N, i32 K, const f32* A, const f32* U, f32* D,
-                           const i32* cols, const i32* row_end, i32 total, i32* idx) {
+                           const i32* cols, const i32* row_end, i32 total, i32* idx,
+                           const f32* ep) {
   i32* start = idx;              // K + 1 entries: column k's rows are rows[start[k]..start[k+1])
   i32* fill = start + K + 1;     // K entries
   i32* rows = fill + K;          // total entries
@@ -302,7 +419,7 @@ static void gemm_sparse_at(i32 M, i32 N, i32 K, const f32* A, const f32* U, f32*
     for (; j < row_end[m]; j++) rows[fill[cols[j]]++] = m;
   // Row k of D: column k of A (values A[m*K + k]) as a sparse row, times U.
   for (i32 k = 0; k < K; k++)
-    sparse_row(A + k, K, rows + start[k], start[k + 1] - start[k], U, N, D + k * N, 0, 0);
+    sparse_row(A + k, K, rows + start[k], start[k + 1] - start[k], U, N, D + k * N, ep, 0, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,9 +453,10 @@ static void affine(i32 B, i32 K, i32 N, const f32* x, const f32* W, const f32* b
   i32* row_end = cols + B * K;
   if (try_sparse && K >= SPARSE_MIN_K && sparse_scan(B, K, x, cols, row_end) &&
       all_finite(W, K * N)) {
-    gemm_sparse_a(B, N, K, x, W, out, b, relu, cols, row_end);
+    pack[0] = 1.0f;  // the epilogue's alpha (see gemm)
+    gemm_sparse_a(B, N, K, x, W, out, b, relu, cols, row_end, pack);
   } else {
-    gemm(B, N, K, x, K, 1, W, N, 1, out, N, 1.0f, 0.0f, 0, b, relu, pack);
+    gemm(B, N, K, x, K, 1, W, N, 1, out, N, EPI(1.0f, 0.0f, 0, b, relu), pack);
   }
 }
 
@@ -349,9 +467,10 @@ static void affine_weight_grads(i32 B, i32 K, i32 N, const f32* x, const f32* du
   i32* row_end = cols + B * K;
   if (try_sparse && K >= SPARSE_MIN_K && sparse_scan(B, K, x, cols, row_end) &&
       all_finite(du, B * N)) {
-    gemm_sparse_at(B, N, K, x, du, dW, cols, row_end, row_end[B - 1], row_end + B);
+    pack[0] = 1.0f;  // the epilogue's alpha (see gemm)
+    gemm_sparse_at(B, N, K, x, du, dW, cols, row_end, row_end[B - 1], row_end + B, pack);
   } else {
-    gemm(K, N, B, x, 1, K, du, N, 1, dW, N, 1.0f, 0.0f, 0, 0, 0, pack);
+    gemm(K, N, B, x, 1, K, du, N, 1, dW, N, EPI(1.0f, 0.0f, 0, 0, 0), pack);
   }
   colsum(B, N, du, db);
 }
@@ -359,7 +478,7 @@ static void affine_weight_grads(i32 B, i32 K, i32 N, const f32* x, const f32* du
 // dx = du W^T + beta * S (S optional), W [K,N]
 static void affine_input_grad(i32 B, i32 K, i32 N, const f32* du, const f32* W, f32 beta,
                               const f32* S, f32* dx, f32* pack) {
-  gemm(B, K, N, du, N, 1, W, 1, N, dx, K, 1.0f, beta, S, 0, 0, pack);
+  gemm(B, K, N, du, N, 1, W, 1, N, dx, K, EPI(1.0f, beta, S, 0, 0), pack);
 }
 
 // exp(x) for x in [-87.3, 0] (sigmoid only needs these): Cody-Waite reduction x = n ln2 + r,
@@ -417,7 +536,7 @@ enum { RELU = 0, LINEAR = 1, GRELU = 2, LEAKY = 3, RESIDUAL = 4, REZERO = 5, HIG
 
 // Scratch floats of layer_forward: a packed W (and t in evaluation), and row indices.
 EXPORT i32 forward_scratch_floats(i32 kind, i32 B, i32 K, i32 N) {
-  return pack_floats(K, N) + (kind == HIGHWAY ? B * N : 0) + sparse_ints(B, K) + 64;
+  return gemm_floats(B, N, K) + (kind == HIGHWAY ? B * N : 0) + sparse_ints(B, K) + 64;
 }
 
 // Forward pass. h (and t) are kept for the backward pass; pass 0 for them in evaluation.
@@ -425,7 +544,7 @@ EXPORT void layer_forward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f32
                           const f32* b, const f32* W2, const f32* b2, const f32* alpha, f32 g,
                           f32 omg, f32* y, f32* h, f32* t, f32* scratch) {
   f32* pack = scratch;
-  f32* tt = pack + pack_floats(K, N);
+  f32* tt = pack + gemm_floats(B, N, K);
   i32* idx = (i32*)(tt + (kind == HIGHWAY ? B * N : 0));
   i32 n = B * N, i = 0;
   if (kind == RELU || kind == LINEAR) {
@@ -433,58 +552,35 @@ EXPORT void layer_forward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f32
     return;
   }
   f32* hh = h ? h : y;
-  affine(B, K, N, x, W, b, kind != LEAKY, hh, pack, idx, 0);
-  v128_t vg = wasm_f32x4_splat(g), vo = wasm_f32x4_splat(omg), z = wasm_f32x4_splat(0.0f);
-  switch (kind) {
-    case GRELU:
-      for (; i + 4 <= n; i += 4)
-        wasm_v128_store(y + i, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(hh + i), vg),
-                                              wasm_f32x4_mul(wasm_v128_load(x + i), vo)));
-      for (; i < n; i++) y[i] = hh[i] * g + x[i] * omg;
-      break;
-    case LEAKY:
-      for (; i + 4 <= n; i += 4) {
-        v128_t u = wasm_v128_load(y + i);
-        wasm_v128_store(y + i, wasm_v128_bitselect(wasm_f32x4_mul(u, vo), u, wasm_f32x4_lt(u, z)));
-      }
-      for (; i < n; i++) y[i] = y[i] < 0.0f ? y[i] * omg : y[i];
-      break;
-    case RESIDUAL:
-      for (; i + 4 <= n; i += 4)
-        wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(x + i), wasm_v128_load(hh + i)));
-      for (; i < n; i++) y[i] = x[i] + hh[i];
-      break;
-    case REZERO: {
-      f32 a = *alpha;
-      v128_t va = wasm_f32x4_splat(a);
-      for (; i + 4 <= n; i += 4)
-        wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(x + i),
-                                              wasm_f32x4_mul(va, wasm_v128_load(hh + i))));
-      for (; i < n; i++) y[i] = x[i] + a * hh[i];
-      break;
-    }
-    case HIGHWAY: {
-      f32* T = t ? t : tt;
-      affine(B, K, N, x, W2, b2, 0, T, pack, idx, 0);
-      sigmoid_inplace(T, n);
-      for (; i + 4 <= n; i += 4) {
-        v128_t xv = wasm_v128_load(x + i);
-        v128_t d = wasm_f32x4_sub(wasm_v128_load(hh + i), xv);
-        wasm_v128_store(y + i, wasm_f32x4_add(xv, wasm_f32x4_mul(wasm_v128_load(T + i), d)));
-      }
-      for (; i < n; i++) y[i] = x[i] + T[i] * (hh[i] - x[i]);
-      break;
-    }
-    default:
-      break;
+  if (kind == GRELU || kind == RESIDUAL || kind == REZERO) {
+    // h = relu(xW + b) and, in the same pass, y = h*gamma + x*delta.
+    f32 gamma = kind == GRELU ? g : kind == REZERO ? *alpha : 1.0f;
+    f32 delta = kind == GRELU ? omg : 1.0f;
+    gemm(B, N, K, x, K, 1, W, N, 1, hh, N, 1.0f, 0.0f, 0, b, 1, 0.0f, y, x, gamma, delta, pack);
+    return;
   }
+  if (kind == LEAKY) {
+    gemm(B, N, K, x, K, 1, W, N, 1, y, N, 1.0f, 0.0f, 0, b, 2, omg, 0, 0, 0.0f, 0.0f, pack);
+    return;
+  }
+  // HIGHWAY: h = relu(xW + b), t = sigmoid(xW2 + b2), y = x + t*(h - x).
+  affine(B, K, N, x, W, b, 1, hh, pack, idx, 0);
+  f32* T = t ? t : tt;
+  affine(B, K, N, x, W2, b2, 0, T, pack, idx, 0);
+  sigmoid_inplace(T, n);
+  for (; i + 4 <= n; i += 4) {
+    v128_t xv = wasm_v128_load(x + i);
+    v128_t d = wasm_f32x4_sub(wasm_v128_load(hh + i), xv);
+    wasm_v128_store(y + i, wasm_f32x4_add(xv, wasm_f32x4_mul(wasm_v128_load(T + i), d)));
+  }
+  for (; i < n; i++) y[i] = x[i] + T[i] * (hh[i] - x[i]);
 }
 
 // Scratch floats of layer_backward: two B x N gradients, one B x N product, packed operands,
 // and row indices.
 EXPORT i32 backward_scratch_floats(i32 kind, i32 B, i32 K, i32 N) {
   (void)kind;
-  i32 p1 = pack_floats(B, N), p2 = pack_floats(N, K);
+  i32 p1 = gemm_floats(K, N, B), p2 = gemm_floats(B, K, N);
   return 3 * B * N + (p1 > p2 ? p1 : p2) + sparse_ints(B, K) + 64;
 }
 
@@ -499,7 +595,7 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
   f32* u2 = u + n;
   f32* tmp = u2 + n;
   f32* pack = tmp + n;
-  i32 p1 = pack_floats(B, N), p2 = pack_floats(N, K);
+  i32 p1 = gemm_floats(K, N, B), p2 = gemm_floats(B, K, N);
   i32* idx = (i32*)(pack + (p1 > p2 ? p1 : p2));
   v128_t z = wasm_f32x4_splat(0.0f), vg = wasm_f32x4_splat(g), vo = wasm_f32x4_splat(omg);
   const f32* du = u;

@@ -126,7 +126,7 @@ Deno.test("skipping the zeros of a sparse input gives the same bits as the dense
   const dense = (a: tf.Tensor, transA: boolean, bm: tf.Tensor, rows: number, cols: number) => {
     const inner = transA ? a.shape[0]! : a.shape[1]!;
     const product = tf.zeros([rows, cols]);
-    const pack = m.scratch(m.exports.pack_floats(inner, cols));
+    const pack = m.scratch(m.exports.gemm_floats(rows, cols, inner));
     m.exports.matmul(
       rows,
       cols,
@@ -169,7 +169,7 @@ Deno.test("the kernels' matmul equals tf.matMul in every layout, on odd shapes",
           const a = tf.tensor2d(fixture(M * K, M + K), transA ? [K, M] : [M, K]);
           const b = tf.tensor2d(fixture(K * N, N + K), transB ? [N, K] : [K, N]);
           const c = tf.zeros([M, N]);
-          const pack = m.scratch(m.exports.pack_floats(K, N));
+          const pack = m.scratch(m.exports.gemm_floats(M, N, K));
           m.exports.matmul(
             M,
             N,

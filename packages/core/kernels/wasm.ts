@@ -18,8 +18,8 @@ import * as tf from "@tensorflow/tfjs";
 
 /** The functions `gradnets.wasm` exports; pointers are byte offsets into tfjs's memory. */
 export interface GradnetsExports {
-  /** Floats of scratch that packing a [K, N] operand takes. */
-  pack_floats(K: number, N: number): number;
+  /** Floats of scratch that a GEMM of [M, K] by [K, N] takes (its packed operands). */
+  gemm_floats(M: number, N: number, K: number): number;
   /** C = op(A) @ op(B), op = transpose when the flag is 1 (tests only). */
   matmul(
     M: number,
@@ -158,7 +158,9 @@ function memoryOf(backend: WasmBackend): WebAssembly.Memory {
  * import { useBackend } from "@gradnets/core";
  * import { moduleOn } from "./wasm.ts";
  * await useBackend("wasm");
- * assert(moduleOn(tf.backend()).exports.pack_floats(3, 10) === 3 * 16);
+ * // A [4, 3] by [3, 10] GEMM packs B in 2 panels of 8 columns and A in 1 panel of 4 rows, and
+ * // keeps 8 scalars and a 4 x 8 tile.
+ * assert(moduleOn(tf.backend()).exports.gemm_floats(4, 10, 3) === 3 * 16 + 4 * 3 + 8 + 4 * 8);
  * ```
  */
 export function moduleOn(backend: WasmBackend): WasmModule {
