@@ -9,7 +9,11 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { type FusedRule, fusedUpdate, type GradientTransform } from "./kernels/update_kernels.ts";
+import {
+  applyFusedUpdate,
+  type FusedRule,
+  type GradientTransform,
+} from "./kernels/update_kernels.ts";
 
 export type { GradientTransform } from "./kernels/update_kernels.ts";
 
@@ -60,8 +64,9 @@ export interface Optimizer {
   /**
    * One step on `variables`: the gradients get weight decay and the clipping scale of
    * `transform` (when given), then the update is added to each variable. Advances the state.
-   * The base optimisers do it in one kernel on the wasm backend; otherwise, and for the
-   * interpolation, it is `updates` and an `assign` per variable.
+   * The base optimisers do it in one kernel on the wasm backend, in place where no other tensor
+   * shares a variable's data; otherwise, and for the interpolation, it is `updates` and an
+   * `assign` per variable.
    */
   apply(
     variables: readonly tf.Variable[],
@@ -134,7 +139,7 @@ function applyFused(
   advance: () => void = () => {},
 ): Optimizer["apply"] {
   return (variables, grads, step, transform) => {
-    const fused = fusedUpdate(
+    const fused = applyFusedUpdate(
       rule(step),
       variables,
       grads,
@@ -143,8 +148,6 @@ function applyFused(
     );
     if (!fused) return applyWithOps(optimizer, variables, grads, step, transform);
     advance();
-    variables.forEach((v, i) => v.assign(fused.values[i]));
-    states.forEach((list, s) => list.forEach((v, i) => v.assign(fused.states[s][i])));
   };
 }
 

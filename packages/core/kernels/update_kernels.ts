@@ -5,7 +5,8 @@
  * gradient). With tfjs ops the same work launches 2 to 10 kernels per variable.
  *
  * The updates are computed op for op as `optimizers.ts` writes them (no fused multiply-add),
- * so they give the same bits as the tfjs ops of the wasm backend.
+ * so they give the same bits as the tfjs ops of the wasm backend. Variables are updated in
+ * place when they can be (see {@linkcode applyFusedUpdate}).
  *
  * @module
  */
@@ -41,6 +42,8 @@ const RULES = { sgd: 0, momentum: 1, adam: 2 } as const;
 const TABLE = 9; // ints per tensor in the table that gradnets.c reads
 
 interface ApplyAttrs {
+  /** Per slot (variables, then each state) and tensor: overwrite it rather than allocate. */
+  inPlace: boolean[];
   rule: number;
   count: number;
   states: number;
@@ -66,35 +69,34 @@ tf.registerKernel({
   kernelName: APPLY,
   backendName: "wasm",
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { rule, count, states, rate, decay, decayed, scale, constants } =
+    const { rule, count, states, rate, decay, decayed, scale, constants, inPlace } =
       attrs as unknown as ApplyAttrs;
     const m = moduleOn(backend);
     const named = inputs as Record<string, tf.TensorInfo>;
     const outputs: tf.TensorInfo[] = [];
+    const rewritten: tf.TensorInfo[] = [];
+    // The new value of tensor j of slot s (0: the variables, 1 and 2: the states): written over
+    // the old one when nothing else shares its data, else into a new output.
+    const target = (tensor: tf.TensorInfo, s: number, i: number) => {
+      if (inPlace[s * count + i]) {
+        rewritten.push(tensor);
+        return m.offset(tensor);
+      }
+      const out = m.output(tensor.shape);
+      outputs.push(out);
+      return m.offset(out);
+    };
     const rows: number[][] = [];
     for (let i = 0; i < count; i++) {
       const p = named[`p${i}`];
-      const out = m.output(p.shape);
-      outputs.push(out);
-      rows.push([
-        m.offset(p),
-        m.offset(named[`g${i}`]),
-        m.offset(out),
-        tf.util.sizeFromShape(p.shape),
-        decayed[i] ? 1 : 0,
-        0,
-        0,
-        0,
-        0,
-      ]);
+      const row = [m.offset(p), m.offset(named[`g${i}`]), target(p, 0, i)];
+      rows.push([...row, tf.util.sizeFromShape(p.shape), decayed[i] ? 1 : 0, 0, 0, 0, 0]);
     }
     for (let s = 0; s < states; s++) {
       for (let i = 0; i < count; i++) {
         const state = named[`s${s}_${i}`];
-        const out = m.output(state.shape);
-        outputs.push(out);
         rows[i][5 + 2 * s] = m.offset(state);
-        rows[i][6 + 2 * s] = m.offset(out);
+        rows[i][6 + 2 * s] = target(state, s + 1, i);
       }
     }
     const table = writeTable(m, rows);
@@ -108,6 +110,7 @@ tf.registerKernel({
       scale ?? 1,
       ...constants,
     );
+    rewritten.forEach((tensor) => m.rewritten(tensor));
     return outputs;
   },
 });
@@ -142,40 +145,51 @@ tf.registerKernel({
 });
 
 /**
- * One optimiser step over all `variables` in one kernel: returns their new values and the new
- * optimiser states (`states[s][i]`: state s of variable i; momentum has 1, Adam 2), or null when
- * the GradNets kernels are not active. Nothing is assigned: the caller assigns.
+ * One optimiser step over all `variables` (and the optimiser's `states`: `states[s][i]` is
+ * state s of variable i; momentum has 1, Adam 2) in one kernel. Returns false, having done
+ * nothing, when the GradNets kernels are not active.
+ *
+ * A variable (or state) whose data no other tensor shares is updated in place: no new tensor,
+ * no assign, which saves tfjs several microseconds per variable. tfjs's XNNPACK matmul caches
+ * a packed copy of its weights by tensor, so the kernel makes tfjs forget that copy
+ * (`rewritten`). A variable that shares its data (with the tensor it was made from, or a
+ * clone) gets a new tensor, assigned as usual.
  *
  * @example One SGD step with weight decay
  * ```ts
  * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { useBackend } from "@gradnets/core";
- * import { fusedUpdate } from "./update_kernels.ts";
+ * import { applyFusedUpdate } from "./update_kernels.ts";
  * await useBackend("wasm");
+ * const w = tf.variable(tf.tensor1d([1, 2]));
  * tf.tidy(() => {
- *   const w = tf.tensor1d([1, 2]), grad = tf.tensor1d([1, 1]);
  *   const transform = { weightDecay: 1, decayed: [true], scale: null };
- *   const next = fusedUpdate({ kind: "sgd", rate: -0.5 }, [w], [grad], [], transform)!;
- *   assert.deepEqual(next.values[0].arraySync(), [0, 0.5]); // w - 0.5 * (grad + w)
+ *   assert(applyFusedUpdate({ kind: "sgd", rate: -0.5 }, [w], [tf.ones([2])], [], transform));
  * });
+ * assert.deepEqual(w.arraySync(), [0, 0.5]); // w - 0.5 * (grad + w)
+ * w.dispose();
  * ```
  */
-export function fusedUpdate(
+export function applyFusedUpdate(
   rule: FusedRule,
-  variables: readonly tf.Tensor[],
+  variables: readonly tf.Variable[],
   grads: readonly tf.Tensor[],
-  states: readonly (readonly tf.Tensor[])[],
+  states: readonly (readonly tf.Variable[])[],
   transform: GradientTransform,
-): { values: tf.Tensor[]; states: tf.Tensor[][] } | null {
-  if (!wasmKernelsActive() || variables.length === 0) return null;
+): boolean {
+  if (!wasmKernelsActive()) return false;
+  if (variables.length === 0) return true;
   const count = variables.length;
+  const backend = tf.backend() as unknown as { refCount(dataId: object): number };
   const inputs: Record<string, tf.Tensor> = {};
+  const slots = [variables, ...states];
   variables.forEach((v, i) => {
     inputs[`p${i}`] = v;
     inputs[`g${i}`] = grads[i];
   });
   states.forEach((list, s) => list.forEach((t, i) => (inputs[`s${s}_${i}`] = t)));
+  const inPlace = slots.flatMap((list) => list.map((v) => backend.refCount(v.dataId) === 1));
   const f = Math.fround;
   const constants: ApplyAttrs["constants"] = rule.kind === "momentum"
     ? [f(rule.momentum), 0, 0, 0, 0]
@@ -183,6 +197,7 @@ export function fusedUpdate(
     ? [f(rule.beta1), f(1 - rule.beta1), f(rule.beta2), f(1 - rule.beta2), f(rule.epsilon)]
     : [0, 0, 0, 0, 0];
   const attrs: ApplyAttrs = {
+    inPlace,
     rule: RULES[rule.kind],
     count,
     states: states.length,
@@ -193,10 +208,14 @@ export function fusedUpdate(
     constants,
   };
   const out = tf.engine().runKernel(APPLY, inputs, attrs as never) as unknown as tf.Tensor[];
-  return {
-    values: out.slice(0, count),
-    states: states.map((_, s) => out.slice(count * (s + 1), count * (s + 2))),
-  };
+  // The new tensors, in the order of the variables and their states that were not in place.
+  let next = 0;
+  slots.forEach((list, s) =>
+    list.forEach((v, i) => {
+      if (!inPlace[s * count + i]) v.assign(out[next++]);
+    })
+  );
+  return true;
 }
 
 /**

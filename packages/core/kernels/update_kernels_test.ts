@@ -94,3 +94,26 @@ Deno.test("sums of squares of gradients, with weight decay, equal tfjs's", () =>
     assertAllClose(sums, expected, { rtol: 1e-6 });
   });
 });
+
+Deno.test("an in-place update reaches tfjs's cached matmul weights, and spares shared data", () => {
+  const sgd = createOptimizer({ kind: "sgd", learningRate: 1 }, [[2, 2], [2, 2]]);
+  const x = tf.ones([1, 2]);
+  // Only this variable holds its data: updated in place.
+  const alone = tf.tidy(() => tf.variable(tf.ones([2, 2])));
+  // This one shares its data with a clone: it gets a new tensor, and the clone keeps its value.
+  const shared = tf.tidy(() => tf.variable(tf.ones([2, 2])));
+  const clone = shared.clone();
+  const product = () => tf.tidy(() => [...tf.matMul(x, alone).dataSync()]);
+  assert.deepEqual(product(), [2, 2]); // XNNPACK packs and caches `alone` here
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    const grads = [tf.fill([2, 2], -1), tf.fill([2, 2], -1)];
+    sgd.apply([alone, shared], grads, { g: 0, learningRateScale: 1 });
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(product(), [4, 4], "matMul saw the updated weights");
+  assert.deepEqual([...shared.dataSync()], [2, 2, 2, 2]);
+  assert.deepEqual([...clone.dataSync()], [1, 1, 1, 1], "the clone was not written over");
+  tf.dispose([x, alone, shared, clone]);
+  sgd.dispose();
+});

@@ -112,6 +112,11 @@ export interface WasmModule {
   int32(): Int32Array;
   /** Allocates a tfjs output tensor of `shape` on the backend. */
   output(shape: number[], dtype?: "float32"): tf.TensorInfo;
+  /**
+   * Tells tfjs that a tensor's data was overwritten in place: its wasm backend forgets what it
+   * cached about the tensor (XNNPACK's packed copy of a weight matrix) and registers it anew.
+   */
+  rewritten(tensor: tf.TensorInfo): void;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -187,6 +192,11 @@ export function moduleOn(backend: WasmBackend): WasmModule {
     },
     int32: () => new Int32Array(memory.buffer),
     output: (shape, dtype = "float32") => backend.makeOutput(shape, dtype),
+    rewritten(tensor) {
+      const { id, memoryOffset } = backend.dataIdMap.get(tensor.dataId);
+      backend.wasm.tfjs.disposeData(id);
+      backend.wasm.tfjs.registerTensor(id, tf.util.sizeFromShape(tensor.shape), memoryOffset);
+    },
   };
   instances.set(backend, created);
   return created;
