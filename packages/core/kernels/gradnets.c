@@ -175,37 +175,43 @@ INLINE void epi_store(f32* C, v128_t acc, i32 m, i32 n, i32 ldc, i32 r, EPI_INNE
 // acc = acc + a * b: a multiply and an add, never fused (the same bits on every machine)
 #define MADD(c, a, b) wasm_f32x4_add(c, wasm_f32x4_mul(a, b))
 
-// The micro-kernel: an MR x NR tile of A's panel times B's panel over all k, into `tile`. The
-// epilogue is the caller's, so that the loop has few live values: V8 keeps its 8 accumulators,
-// 2 B vectors, the A vector and its 4 broadcasts in the 16 SIMD registers of x86-64.
-static void micro(i32 K, const f32* PA, const f32* P, f32* tile) {
-  v128_t acc[MR][NV];
-  _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {
-    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) acc[r][v] =
-        wasm_f32x4_splat(0.0f);
+// The micro-kernel: an MR x (4*VECS) tile of A's panel times B's panel over all k, into `tile`
+// (row stride NR). The epilogue is the caller's, so that the loop has few live values: V8 keeps
+// its 8 accumulators, 2 B vectors, the A vector and its 4 broadcasts in the 16 SIMD registers
+// of x86-64. VECS = 1 serves a last panel of at most 4 columns (width 50 = 6 * 8 + 2) at half
+// the cost.
+#define DEF_MICRO(NAME, VECS)                                                                 \
+  static void NAME(i32 K, const f32* PA, const f32* P, f32* tile) {                          \
+    v128_t acc[MR][VECS];                                                                    \
+    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {                        \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++) acc[r][v] =          \
+          wasm_f32x4_splat(0.0f);                                                            \
+    }                                                                                        \
+    for (i32 k = 0; k < K; k++) {                                                            \
+      v128_t av = wasm_v128_load(PA);                                                        \
+      PA += MR;                                                                              \
+      v128_t bv[VECS];                                                                       \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++) bv[v] =              \
+          wasm_v128_load(P + 4 * v);                                                         \
+      P += NR;                                                                               \
+      v128_t a[MR];                                                                          \
+      a[0] = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);                                         \
+      a[1] = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);                                         \
+      a[2] = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);                                         \
+      a[3] = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);                                         \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++) {                    \
+        _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) acc[r][v] =          \
+            MADD(acc[r][v], a[r], bv[v]);                                                    \
+      }                                                                                      \
+    }                                                                                        \
+    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {                        \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++)                      \
+          wasm_v128_store(tile + r * NR + 4 * v, acc[r][v]);                                 \
+    }                                                                                        \
   }
-  for (i32 k = 0; k < K; k++) {
-    v128_t av = wasm_v128_load(PA);
-    PA += MR;
-    v128_t bv[NV];
-    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) bv[v] =
-        wasm_v128_load(P + 4 * v);
-    P += NR;
-    v128_t a[MR];
-    a[0] = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
-    a[1] = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
-    a[2] = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
-    a[3] = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
-    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) {
-      _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) acc[r][v] =
-          MADD(acc[r][v], a[r], bv[v]);
-    }
-  }
-  _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {
-    _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++)
-        wasm_v128_store(tile + r * NR + 4 * v, acc[r][v]);
-  }
-}
+
+DEF_MICRO(micro, NV)
+DEF_MICRO(micro_narrow, 1)
 
 // The epilogue of a full MR x NR tile: the common case, with its scalars splatted once and no
 // partial vectors.
@@ -246,7 +252,11 @@ static void gemm(i32 M, i32 N, i32 K, const f32* A, i32 sam, i32 sak, const f32*
     const f32* P = pack + (n0 / NR) * K * NR;
     i32 cnt = N - n0 < NR ? N - n0 : NR;
     for (i32 m0 = 0; m0 < M; m0 += MR) {
-      micro(K, packa + m0 * K, P, tile);
+      if (cnt <= 4) {
+        micro_narrow(K, packa + m0 * K, P, tile);
+      } else {
+        micro(K, packa + m0 * K, P, tile);
+      }
       i32 rows = M - m0 < MR ? M - m0 : MR;
       if (rows == MR && cnt == NR) {
         epilogue_full(C, ldc, m0, n0, tile, alpha, beta, S, bias, act, leak, C2, T, gamma, delta);
