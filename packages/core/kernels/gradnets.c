@@ -427,9 +427,20 @@ static void gemm_sparse_at(i32 M, i32 N, i32 K, const f32* A, const f32* U, f32*
   }
   for (i32 m = 0, j = 0; m < M; m++)
     for (; j < row_end[m]; j++) rows[fill[cols[j]]++] = m;
-  // Row k of D: column k of A (values A[m*K + k]) as a sparse row, times U.
-  for (i32 k = 0; k < K; k++)
-    sparse_row(A + k, K, rows + start[k], start[k + 1] - start[k], U, N, D + k * N, ep, 0, 0);
+  // Row k of D: column k of A (values A[m*K + k]) as a sparse row, times U; zeros for the
+  // columns of A without nonzeros (an image's margins), without a call.
+  v128_t z = wasm_f32x4_splat(0.0f);
+  for (i32 k = 0; k < K; k++) {
+    i32 nnz = start[k + 1] - start[k];
+    f32* d = D + k * N;
+    if (nnz == 0) {
+      i32 n = 0;
+      for (; n + 4 <= N; n += 4) wasm_v128_store(d + n, z);
+      for (; n < N; n++) d[n] = 0.0f;
+      continue;
+    }
+    sparse_row(A + k, K, rows + start[k], nnz, U, N, d, ep, 0, 0);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
