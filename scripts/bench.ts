@@ -109,6 +109,9 @@ const COLUMNS = [
   "eval_ratio",
 ] as const;
 
+/** Untimed steps before the timed ones, on both sides: the JIT compiles, memory grows. */
+const WARMUP = 50;
+
 type Row = Partial<Record<(typeof COLUMNS)[number], string | number | null>>;
 
 interface Stats {
@@ -333,7 +336,7 @@ async function timeOurs(
     if (!Number.isFinite(loss)) divergedSteps++;
   };
   try {
-    for (let i = 0; i < Math.min(10, steps); i++) step(); // warm-up: code compiled, memory grown
+    for (let i = 0; i < Math.min(WARMUP, steps); i++) step(); // code compiled, memory grown
     const kernelsPerStep = await countKernels(step);
     divergedSteps = 0;
     const train: number[] = [];
@@ -434,7 +437,7 @@ async function timeTorch(
     ...["--lr", String(learningRate), "--loss-reduction", lossReduction],
     ...["--init-std", String(std), "--bias", String(biasInit)],
     ...["--steps", String(steps), "--repeats", String(repeats)],
-    ...["--warmup", String(Math.min(20, steps)), "--mnist", mnistDataDir(), "--json"],
+    ...["--warmup", String(Math.min(WARMUP, steps)), "--mnist", mnistDataDir(), "--json"],
   ];
   const run = await new Deno.Command(python, { args, stdout: "piped", stderr: "piped" }).output();
   if (!run.success) {
