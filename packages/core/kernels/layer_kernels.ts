@@ -49,8 +49,10 @@ export interface LayerWeights {
   readonly alpha?: tf.Scalar;
 }
 
-// The kernels keep `h` (the ReLU branch) where the backward pass needs it, and `t` (the gate).
+// In training the forward kernel also returns `h` (the ReLU branch) where the backward pass
+// needs it, and highway's gate `t`.
 const KEEPS_H: readonly LayerKind[] = ["grelu", "residual", "rezero", "highway"];
+const KEEPS_H_CODES = new Set(KEEPS_H.map((kind) => KIND_CODES[kind]));
 
 const FORWARD = "GradnetsLayerForward";
 const BACKWARD = "GradnetsLayerBackward";
@@ -76,9 +78,9 @@ tf.registerKernel({
     const N = W!.shape[1];
     const at = (t: tf.TensorInfo | undefined) => (t ? m.offset(t) : NONE);
     const y = m.output([B, N]);
-    const keep = training && [2, 4, 5, 6].includes(kind);
+    const keep = training && KEEPS_H_CODES.has(kind);
     const h = keep ? m.output([B, N]) : undefined;
-    const t = keep && kind === 6 ? m.output([B, N]) : undefined;
+    const t = keep && kind === KIND_CODES.highway ? m.output([B, N]) : undefined;
     const scratch = m.scratch(m.exports.forward_scratch_floats(kind, B, K, N));
     m.exports.layer_forward(
       kind,
@@ -115,10 +117,10 @@ tf.registerKernel({
     const dx = needInputGradient ? m.output([B, K]) : undefined;
     const dW = m.output([K, N]);
     const db = m.output([N]);
-    const highway = kind === 6;
+    const highway = kind === KIND_CODES.highway;
     const dW2 = highway ? m.output([K, N]) : undefined;
     const db2 = highway ? m.output([N]) : undefined;
-    const dAlpha = kind === 5 ? m.output([]) : undefined;
+    const dAlpha = kind === KIND_CODES.rezero ? m.output([]) : undefined;
     const scratch = m.scratch(m.exports.backward_scratch_floats(kind, B, K, N));
     m.exports.layer_backward(
       kind,
