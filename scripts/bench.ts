@@ -47,9 +47,10 @@ Usage: deno task bench [options]
 For every backend, architecture and depth: ms per training step and ms per evaluation of the
 10000 MNIST test images, as min / median / max over the repeats; kernels per step; peak memory.
 The network is the notebook's (width 50, batch 50, SGD 0.01) at g = 0.5 with the mean loss;
-residual starts from weights of std 0.01 and zero biases (from the notebook's it overflows). When a python3 (or
-/usr/bin/python3) can import torch, scripts/bench_torch.py times the same network and batch
-right after, and the ratios ours / PyTorch are printed. Every row goes to the CSV.
+residual starts from weights of std 0.01 and zero biases (from the notebook's it overflows).
+When a python3 (or /usr/bin/python3) can import torch, scripts/bench_torch.py times the same
+network and batches right after, and the ratios ours / PyTorch are printed. Every row goes to
+the CSV, with the machine and the versions.
 
 Options:
   --depths LIST     comma-separated depths (default 10,50,200)
