@@ -1,8 +1,12 @@
 /**
- * Times the training step and the evaluation of the notebook's network (or another depth) on
- * each tfjs backend, and prints ms per step: min / median / max over repeats.
+ * `deno task bench`: times the training step and the evaluation of 10000 test images for each
+ * architecture and depth, with PyTorch on the same network and batch right after each
+ * configuration when a `python3` can import torch, and writes every figure to a CSV with the
+ * machine and the versions.
  *
- * Timings are measurements of this machine, never assertions: `deno task bench`.
+ * Timings are measurements of this machine, never assertions. Another process on the machine
+ * shows in the spread (min / median / max over repeats) and in the recorded load; compare
+ * medians.
  *
  * @module
  */
@@ -18,106 +22,444 @@ import {
   NOTEBOOK_CONFIG,
   Random,
   type RunConfig,
+  runtimeVersions,
   trainStep,
   useBackend,
+  useWasmKernels,
+  wasmKernelsActive,
 } from "@gradnets/core";
-import { batches, loadMnist, shuffledOrder } from "@gradnets/data";
+import { batches, type Dataset, loadMnist, mnistDataDir, shuffledOrder } from "@gradnets/data";
+import { writeCsv } from "@gradnets/analysis";
 import * as tf from "@tensorflow/tfjs";
-import { choiceOption, integerOption, parseOptions, runMain } from "../experiments/_cli.ts";
+import os from "node:os";
+import {
+  choiceOption,
+  integerOption,
+  parseOptions,
+  runMain,
+  UsageError,
+} from "../experiments/_cli.ts";
 
-const HELP = `Time the training step and evaluation of GradNets on each tfjs backend.
+const HELP = `Time the training step and the evaluation of GradNets, and compare with PyTorch.
 
 Usage: deno task bench [options]
 
+For every backend, architecture and depth: ms per training step and ms per evaluation of the
+10000 MNIST test images, as min / median / max over the repeats; kernels per step; peak memory.
+The network is the notebook's (width 50, batch 50, SGD 0.01) at g = 0.5 with the mean loss;
+residual starts from weights of std 0.01 and zero biases (from the notebook's it overflows).
+When a python3 (or /usr/bin/python3) can import torch, scripts/bench_torch.py times the same
+network and batches right after, and the ratios ours / PyTorch are printed. Every row goes to
+the CSV, with the machine and the versions.
+
 Options:
-  --depths LIST    comma-separated depths (default 10,50)
-  --backends LIST  comma-separated backends: wasm, cpu (default wasm,cpu)
-  --archs LIST     comma-separated architectures (default grelu)
-  --steps N        steps per repeat (default 50)
-  --repeats N      repeats; min/median/max are over these (default 5)
-  -h, --help       show this help`;
+  --depths LIST     comma-separated depths (default 10,50,200)
+  --archs LIST      comma-separated architectures (default all: ${ARCHITECTURES.join(",")})
+  --backends LIST   comma-separated tfjs backends: ${BACKENDS.join(", ")} (default wasm)
+  --steps N         training steps per repeat (default 100)
+  --repeats N       repeats; min / median / max are over these (default 5)
+  --quick           CI-sized: depth 10, 3 steps, 1 repeat (explicit options still apply)
+  --no-torch        do not run the PyTorch baseline
+  --no-kernels      run the layers on tfjs ops instead of the GradNets kernels (to compare)
+  --out FILE        CSV to write (default reports/bench.csv)
+  -h, --help        show this help`;
+
+/** The columns of the CSV, in order. */
+const COLUMNS = [
+  "date",
+  "machine",
+  "os",
+  "load_1min",
+  "deno",
+  "v8",
+  "tfjs",
+  "backend",
+  "kernels",
+  "architecture",
+  "depth",
+  "width",
+  "batch",
+  "loss_reduction",
+  "init_std",
+  "bias_init",
+  "steps",
+  "repeats",
+  "diverged_steps",
+  "train_ms_min",
+  "train_ms_median",
+  "train_ms_max",
+  "eval_images",
+  "eval_ms_min",
+  "eval_ms_median",
+  "eval_ms_max",
+  "kernels_per_step",
+  "peak_rss_mb",
+  "wasm_heap_mb",
+  "torch_version",
+  "torch_threads",
+  "torch_blas",
+  "torch_train_ms_min",
+  "torch_train_ms_median",
+  "torch_train_ms_max",
+  "torch_eval_ms_min",
+  "torch_eval_ms_median",
+  "torch_eval_ms_max",
+  "torch_peak_rss_mb",
+  "torch_diverged_steps",
+  "train_ratio",
+  "eval_ratio",
+] as const;
+
+/** Untimed steps before the timed ones, on both sides: the JIT compiles, memory grows. */
+const WARMUP = 50;
+
+type Row = Partial<Record<(typeof COLUMNS)[number], string | number | null>>;
+
+interface Stats {
+  min: number;
+  median: number;
+  max: number;
+}
+
+interface Settings {
+  steps: number;
+  repeats: number;
+}
 
 await runMain(async () => {
   const { values } = parseOptions(Deno.args, {
-    depths: { type: "string", default: "10,50" },
-    backends: { type: "string", default: "wasm,cpu" },
-    archs: { type: "string", default: "grelu" },
-    steps: { type: "string", default: "50" },
-    repeats: { type: "string", default: "5" },
+    depths: { type: "string" },
+    archs: { type: "string" },
+    backends: { type: "string" },
+    steps: { type: "string" },
+    repeats: { type: "string" },
+    quick: { type: "boolean" },
+    "no-torch": { type: "boolean" },
+    "no-kernels": { type: "boolean" },
+    out: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
     console.log(HELP);
     return;
   }
-  const depths = values.depths.split(",").map((d) => integerOption("depths", d, 2));
-  const backends = values.backends.split(",").map((b) => choiceOption("backends", b, BACKENDS));
-  const archs = values.archs.split(",").map((a) => choiceOption("archs", a, ARCHITECTURES));
-  const steps = integerOption("steps", values.steps, 1);
-  const repeats = integerOption("repeats", values.repeats, 1);
+  const quick = values.quick ?? false;
+  const list = (name: string, text: string) => {
+    const items = text.split(",").map((s) => s.trim());
+    if (items.some((s) => s === "")) throw new UsageError(`--${name} has an empty item: "${text}"`);
+    return items;
+  };
+  const depths = list("depths", values.depths ?? (quick ? "10" : "10,50,200"))
+    .map((d) => integerOption("depths", d, 2));
+  const archs = list("archs", values.archs ?? ARCHITECTURES.join(","))
+    .map((a) => choiceOption("archs", a, ARCHITECTURES));
+  const backends = list("backends", values.backends ?? "wasm")
+    .map((b) => choiceOption("backends", b, BACKENDS));
+  const settings: Settings = {
+    steps: integerOption("steps", values.steps ?? (quick ? "3" : "100"), 1),
+    repeats: integerOption("repeats", values.repeats ?? (quick ? "1" : "5"), 1),
+  };
+  const out = values.out ?? "reports/bench.csv";
+  if (out.trim() === "") throw new UsageError("--out must name a file");
+  const kernels = !(values["no-kernels"] ?? false);
 
   const data = await loadMnist();
-  console.log("backend\tarchitecture\tdepth\ttrain ms/step (min/median/max)\teval ms/10000 images");
+  const python = values["no-torch"] ? null : await findTorch();
+  const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${
+    Math.round(os.totalmem() / 2 ** 30)
+  } GiB`;
+  console.log(`machine: ${machine}; ${Deno.build.os} ${Deno.build.arch}`);
+  console.log(
+    python
+      ? `PyTorch baseline: ${python} scripts/bench_torch.py (1 thread)`
+      : "PyTorch baseline: off (--no-torch, or no python3 that imports torch)",
+  );
+  console.log(
+    `${settings.repeats} repeats x ${settings.steps} steps; ms: min / median / max; ratio: ` +
+      "median ours / median PyTorch",
+  );
+  console.log(
+    [
+      "backend",
+      "arch".padEnd(11),
+      "depth",
+      "train ms/step".padEnd(23),
+      "eval ms".padEnd(23),
+      "kernels",
+      "rss MB",
+      "heap MB",
+      "torch train",
+      "torch eval",
+      "ratio train",
+      "ratio eval",
+    ].join("  "),
+  );
+
+  const rows: Row[] = [];
   for (const backend of backends) {
-    for (const kind of archs) {
+    await useBackend(backend);
+    useWasmKernels(kernels);
+    const versions = runtimeVersions();
+    for (const arch of archs) {
       for (const depth of depths) {
-        const architecture: Architecture = kind === "highway" ? { kind, carryBias: -2 } : { kind };
-        // Small weights and learning rate keep every architecture finite while timed (a
-        // 200-layer residual net of the notebook's init overflows): a diverged step skips its
-        // backward pass and would time as fast.
-        const config: RunConfig = {
-          ...NOTEBOOK_CONFIG,
-          architecture,
+        const load = os.loadavg()[0];
+        const config = benchConfig(arch, depth, backend);
+        const ours = await timeOurs(config, data, settings);
+        const torch = python ? await timeTorch(python, config, settings) : null;
+        // A diverged step skips its backward pass: its time is no step time to compare.
+        const comparable = torch !== null && ours.divergedSteps === 0 &&
+          torch.nonfinite_steps === 0;
+        const trainRatio = comparable ? ours.train.median / torch.step_ms.median : null;
+        const evalRatio = torch ? ours.evaluation.median / torch.eval_ms.median : null;
+        console.log(
+          [
+            backend.padEnd(7),
+            arch.padEnd(11),
+            String(depth).padStart(5),
+            format(ours.train, 3).padEnd(23),
+            format(ours.evaluation, 1).padEnd(23),
+            String(ours.kernelsPerStep).padStart(7),
+            ours.peakRssMb.toFixed(0).padStart(6),
+            ours.wasmHeapMb === null ? "      -" : ours.wasmHeapMb.toFixed(0).padStart(7),
+            (torch ? torch.step_ms.median.toFixed(3) : "-").padStart(11),
+            (torch ? torch.eval_ms.median.toFixed(1) : "-").padStart(10),
+            (trainRatio === null ? "-" : trainRatio.toFixed(2)).padStart(11),
+            (evalRatio === null ? "-" : evalRatio.toFixed(2)).padStart(10),
+            ours.divergedSteps > 0 ? `  diverged in ${ours.divergedSteps} steps` : "",
+          ].join("  "),
+        );
+        rows.push({
+          date: new Date().toISOString(),
+          machine,
+          os: `${Deno.build.os} ${Deno.build.arch}`,
+          load_1min: Number(load.toFixed(2)),
+          deno: versions.deno,
+          v8: versions.v8,
+          tfjs: versions.tfjs,
+          backend,
+          kernels: backend === "wasm" && wasmKernelsActive() ? "gradnets" : "tfjs-ops",
+          architecture: arch,
           depth,
-          init: { kind: "truncated-normal", std: 0.02 },
-          biasInit: 0,
-          lossReduction: "mean",
-          optimizer: { kind: "sgd", learningRate: 1e-4 },
-        };
-        const { train, evaluation } = await timeDepth(backend, config, data, steps, repeats);
-        console.log(`${backend}\t${kind}\t${depth}\t${stats(train)}\t${evaluation.toFixed(1)}`);
+          width: NOTEBOOK_CONFIG.width,
+          batch: NOTEBOOK_CONFIG.batchSize,
+          loss_reduction: config.lossReduction,
+          init_std: (config.init as { std: number }).std,
+          bias_init: config.biasInit,
+          steps: settings.steps,
+          repeats: settings.repeats,
+          diverged_steps: ours.divergedSteps,
+          train_ms_min: round(ours.train.min),
+          train_ms_median: round(ours.train.median),
+          train_ms_max: round(ours.train.max),
+          eval_images: data.test.count,
+          eval_ms_min: round(ours.evaluation.min),
+          eval_ms_median: round(ours.evaluation.median),
+          eval_ms_max: round(ours.evaluation.max),
+          kernels_per_step: ours.kernelsPerStep,
+          peak_rss_mb: Math.round(ours.peakRssMb),
+          wasm_heap_mb: ours.wasmHeapMb === null ? null : Math.round(ours.wasmHeapMb),
+          torch_version: torch?.torch_version ?? null,
+          torch_threads: torch?.threads ?? null,
+          torch_blas: torch ? torch.blas.join(" ") : null,
+          torch_train_ms_min: torch ? round(torch.step_ms.min) : null,
+          torch_train_ms_median: torch ? round(torch.step_ms.median) : null,
+          torch_train_ms_max: torch ? round(torch.step_ms.max) : null,
+          torch_eval_ms_min: torch ? round(torch.eval_ms.min) : null,
+          torch_eval_ms_median: torch ? round(torch.eval_ms.median) : null,
+          torch_eval_ms_max: torch ? round(torch.eval_ms.max) : null,
+          torch_peak_rss_mb: torch ? Math.round(torch.peak_rss_mb) : null,
+          torch_diverged_steps: torch?.nonfinite_steps ?? null,
+          train_ratio: trainRatio === null ? null : round(trainRatio),
+          eval_ratio: evalRatio === null ? null : round(evalRatio),
+        });
+        // Written after every configuration, so that an interrupted bench keeps what it measured.
+        await writeCsv(out, COLUMNS, rows);
       }
     }
   }
+  if (python && rows.length > 0) {
+    console.log(`BLAS of PyTorch: ${rows[0].torch_blas || "unknown"}`);
+  }
+  console.log(`wrote ${out}`);
 });
 
-async function timeDepth(
-  backend: BackendName,
+/**
+ * The network the bench trains: the notebook's (width 50, batch 50, SGD 0.01, truncated normal
+ * 0.1, biases 0.1) at g = 0.5, with the mean loss, so that the step times cover full steps of
+ * networks that stay finite. A residual stack without normalisation overflows within two steps
+ * from that start, so it starts from weights of std 0.01 and zero biases instead.
+ */
+function benchConfig(kind: Architecture["kind"], depth: number, backend: BackendName): RunConfig {
+  const architecture: Architecture = kind === "highway" ? { kind, carryBias: -2 } : { kind };
+  const residual = kind === "residual";
+  return {
+    ...NOTEBOOK_CONFIG,
+    depth,
+    architecture,
+    backend,
+    lossReduction: "mean",
+    init: { kind: "truncated-normal", std: residual ? 0.01 : 0.1 },
+    biasInit: residual ? 0 : NOTEBOOK_CONFIG.biasInit,
+  };
+}
+
+/** Times training steps and evaluations of one configuration, in this process. */
+async function timeOurs(
   config: RunConfig,
-  data: Awaited<ReturnType<typeof loadMnist>>,
-  steps: number,
-  repeats: number,
-): Promise<{ train: number[]; evaluation: number }> {
-  await useBackend(backend);
+  data: Dataset,
+  { steps, repeats }: Settings,
+): Promise<{
+  train: Stats;
+  evaluation: Stats;
+  kernelsPerStep: number;
+  peakRssMb: number;
+  wasmHeapMb: number | null;
+  divergedSteps: number;
+}> {
   const random = new Random(1);
   const model = createModel(config, { inputSize: 784, classes: 10 }, random.fork("init"));
   const optimizer = createOptimizer(config.optimizer, model.variables.map((v) => v.shape));
-  const order = shuffledOrder(data.train.count, () => random.uniform());
-  const iterator = batches(data.train, order, config.batchSize);
-  const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: false };
-  const step = () => {
-    const { loss } = trainStep(model, optimizer, iterator.next().value!, data, settings, config);
-    if (!Number.isFinite(loss)) {
-      throw new Error(`the benchmark's ${config.architecture.kind} run diverged`);
+  const shuffle = random.fork("shuffle");
+  let iterator = batches(data.train, shuffledOrder(data.train.count, () => shuffle.uniform()), 50);
+  const nextBatch = () => {
+    let next = iterator.next();
+    if (next.done) {
+      // A new epoch: a fresh shuffle.
+      iterator = batches(data.train, shuffledOrder(data.train.count, () => shuffle.uniform()), 50);
+      next = iterator.next();
     }
+    return next.value!;
   };
-  for (let i = 0; i < 10; i++) step(); // warm-up: kernels compiled, buffers allocated
-  const train: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const started = performance.now();
-    for (let i = 0; i < steps; i++) step();
-    train.push((performance.now() - started) / steps);
+  const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: false };
+  let divergedSteps = 0;
+  const step = () => {
+    const { loss } = trainStep(model, optimizer, nextBatch(), data, settings, config);
+    if (!Number.isFinite(loss)) divergedSteps++;
+  };
+  try {
+    for (let i = 0; i < Math.min(WARMUP, steps); i++) step(); // code compiled, memory grown
+    const kernelsPerStep = await countKernels(step);
+    divergedSteps = 0;
+    const train: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const started = performance.now();
+      for (let i = 0; i < steps; i++) step();
+      train.push((performance.now() - started) / steps);
+    }
+    evaluateAccuracy(model, data.test, 0.5); // warm-up
+    const evaluation: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const started = performance.now();
+      evaluateAccuracy(model, data.test, 0.5);
+      evaluation.push(performance.now() - started);
+    }
+    const heap = wasmHeapBytes();
+    return {
+      train: stats(train),
+      evaluation: stats(evaluation),
+      kernelsPerStep,
+      peakRssMb: peakRss() / 1e6,
+      wasmHeapMb: heap === null ? null : heap / 1e6,
+      divergedSteps,
+    };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
   }
-  const started = performance.now();
-  evaluateAccuracy(model, data.test, 0.5);
-  const evaluation = performance.now() - started;
-  model.dispose();
-  tf.disposeVariables();
-  return { train, evaluation };
 }
 
-function stats(xs: number[]): string {
+/** The kernels one call of `f` launches, from tfjs's profiler. */
+async function countKernels(f: () => void): Promise<number> {
+  const profile = await tf.profile(f);
+  return profile.kernels.length;
+}
+
+/** The process's peak resident memory (VmHWM on Linux), else its current RSS. */
+function peakRss(): number {
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const match = status.match(/^VmHWM:\s+(\d+)\s+kB/m);
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return Deno.memoryUsage().rss;
+}
+
+/** The size of the wasm backend's memory (it grows and never shrinks), or null on another. */
+function wasmHeapBytes(): number | null {
+  if (tf.getBackend() !== "wasm") return null;
+  // deno-lint-ignore no-explicit-any
+  return (tf.backend() as any).wasm.HEAPU8.buffer.byteLength;
+}
+
+/** What scripts/bench_torch.py --json prints (the fields used here). */
+interface TorchResult {
+  torch_version: string;
+  threads: number;
+  blas: string[];
+  step_ms: Stats;
+  eval_ms: Stats;
+  peak_rss_mb: number;
+  nonfinite_steps: number;
+}
+
+/** A python3 that imports torch: the one on PATH, else Debian's; null if neither does. */
+async function findTorch(): Promise<string | null> {
+  for (const python of ["python3", "/usr/bin/python3"]) {
+    try {
+      const probe = await new Deno.Command(python, {
+        args: ["-c", "import torch"],
+        stdout: "null",
+        stderr: "null",
+      }).output();
+      if (probe.success) return python;
+    } catch {
+      // not installed
+    }
+  }
+  return null;
+}
+
+/** Runs scripts/bench_torch.py on the network and batch that timeOurs trains. */
+async function timeTorch(
+  python: string,
+  config: RunConfig,
+  { steps, repeats }: Settings,
+): Promise<TorchResult> {
+  const script = new URL("./bench_torch.py", import.meta.url).pathname;
+  const { depth, architecture, width, batchSize, lossReduction, optimizer, biasInit } = config;
+  const learningRate = (optimizer as { learningRate: number }).learningRate;
+  const std = (config.init as { std: number }).std;
+  const args = [
+    script,
+    ...["--depth", String(depth), "--arch", architecture.kind, "--width", String(width)],
+    ...["--batch", String(batchSize), "--gate", "0.5", "--carry-bias", "-2"],
+    ...["--lr", String(learningRate), "--loss-reduction", lossReduction],
+    ...["--init-std", String(std), "--bias", String(biasInit)],
+    ...["--steps", String(steps), "--repeats", String(repeats)],
+    ...["--warmup", String(Math.min(WARMUP, steps)), "--mnist", mnistDataDir(), "--json"],
+  ];
+  const run = await new Deno.Command(python, { args, stdout: "piped", stderr: "piped" }).output();
+  if (!run.success) {
+    throw new Error(`bench_torch.py failed:\n${new TextDecoder().decode(run.stderr)}`);
+  }
+  return JSON.parse(new TextDecoder().decode(run.stdout));
+}
+
+function stats(xs: number[]): Stats {
   const sorted = [...xs].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  return `${sorted[0].toFixed(2)} / ${median.toFixed(2)} / ${sorted.at(-1)!.toFixed(2)}`;
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 === 1
+    ? sorted[Math.floor(mid)]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { min: sorted[0], median, max: sorted.at(-1)! };
+}
+
+function format(s: Stats, digits: number): string {
+  return `${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}`;
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(4));
 }

@@ -9,6 +9,13 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import {
+  applyFusedUpdate,
+  type FusedRule,
+  type GradientTransform,
+} from "./kernels/update_kernels.ts";
+
+export type { GradientTransform } from "./kernels/update_kernels.ts";
 
 /** A base optimiser's configuration. */
 export type BaseOptimizerConfig =
@@ -54,8 +61,94 @@ export interface OptimizerStep {
 export interface Optimizer {
   /** The update to add to each variable: `variables[i] += updates[i]`. Advances the state. */
   updates(grads: readonly tf.Tensor[], step: OptimizerStep): tf.Tensor[];
+  /**
+   * One step on `variables`: the gradients get weight decay and the clipping scale of
+   * `transform` (when given), then the update is added to each variable. Advances the state.
+   * The base optimisers do it in one kernel on the wasm backend, in place where no other tensor
+   * shares a variable's data; otherwise, and for the interpolation, it is `updates` and an
+   * `assign` per variable.
+   */
+  apply(
+    variables: readonly tf.Variable[],
+    grads: readonly tf.Tensor[],
+    step: OptimizerStep,
+    transform?: GradientTransform,
+  ): void;
   /** Frees the optimiser's state. */
   dispose(): void;
+}
+
+/**
+ * The gradients after weight decay and clipping, with tfjs ops: `grad + decay * W` for the
+ * decayed variables, then `* scale`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { transformGradients, useBackend } from "@gradnets/core";
+ * await useBackend("wasm");
+ * tf.tidy(() => {
+ *   const [g] = transformGradients([tf.tensor1d([1])], [tf.tensor1d([2])], {
+ *     weightDecay: 0.5, decayed: [true], scale: 3,
+ *   });
+ *   assert(g.dataSync()[0] === 6); // (1 + 0.5 * 2) * 3
+ * });
+ * ```
+ */
+export function transformGradients(
+  grads: readonly tf.Tensor[],
+  variables: readonly tf.Tensor[],
+  transform: GradientTransform,
+): tf.Tensor[] {
+  let total = [...grads];
+  if (transform.weightDecay > 0) {
+    total = total.map((g, i) =>
+      transform.decayed[i] ? tf.add(g, tf.mul(variables[i], transform.weightDecay)) : g
+    );
+  }
+  if (transform.scale !== null) {
+    const scale = tf.scalar(transform.scale);
+    total = total.map((g) => tf.mul(g, scale));
+  }
+  return total;
+}
+
+/** `apply` with tfjs ops: transformed gradients, `updates`, one assign per variable. */
+function applyWithOps(
+  optimizer: Pick<Optimizer, "updates">,
+  variables: readonly tf.Variable[],
+  grads: readonly tf.Tensor[],
+  step: OptimizerStep,
+  transform?: GradientTransform,
+): void {
+  const total = transform ? transformGradients(grads, variables, transform) : grads;
+  const updates = optimizer.updates(total, step);
+  variables.forEach((v, i) => v.assign(tf.add(v, updates[i])));
+}
+
+/**
+ * `apply` of a base optimiser: its fused kernel when the GradNets kernels run, else tfjs ops.
+ * `rule` gives the kernel's constants for a step; `advance` runs after a fused step (Adam
+ * counts its steps).
+ */
+function applyFused(
+  optimizer: Pick<Optimizer, "updates">,
+  rule: (step: OptimizerStep) => FusedRule,
+  states: readonly tf.Variable[][],
+  advance: () => void = () => {},
+): Optimizer["apply"] {
+  return (variables, grads, step, transform) => {
+    const fused = applyFusedUpdate(
+      rule(step),
+      variables,
+      grads,
+      states,
+      transform ?? { weightDecay: 0, decayed: [], scale: null },
+    );
+    if (!fused) return applyWithOps(optimizer, variables, grads, step, transform);
+    advance();
+  };
 }
 
 /**
@@ -87,20 +180,24 @@ export function createOptimizer(config: OptimizerConfig, shapes: readonly number
 }
 
 function sgd(learningRate: number): Optimizer {
-  return {
-    updates(grads, step) {
+  const optimizer = {
+    updates(grads: readonly tf.Tensor[], step: OptimizerStep) {
       const rate = tf.scalar(-learningRate * step.learningRateScale);
       return grads.map((g) => tf.mul(g, rate));
     },
-    dispose() {},
   };
+  const rule = (step: OptimizerStep): FusedRule => ({
+    kind: "sgd",
+    rate: -learningRate * step.learningRateScale,
+  });
+  return { ...optimizer, apply: applyFused(optimizer, rule, []), dispose() {} };
 }
 
 /** Heavy-ball momentum as in TensorFlow: v = mu v + grad, update = -lr v. */
 function momentum(learningRate: number, mu: number, shapes: readonly number[][]): Optimizer {
   const velocity = tf.tidy(() => shapes.map((shape) => tf.variable(tf.zeros(shape), false)));
-  return {
-    updates(grads, step) {
+  const optimizer = {
+    updates(grads: readonly tf.Tensor[], step: OptimizerStep) {
       const rate = tf.scalar(-learningRate * step.learningRateScale);
       const decay = tf.scalar(mu);
       return grads.map((g, i) => {
@@ -109,6 +206,15 @@ function momentum(learningRate: number, mu: number, shapes: readonly number[][])
         return tf.mul(v, rate);
       });
     },
+  };
+  const rule = (step: OptimizerStep): FusedRule => ({
+    kind: "momentum",
+    rate: -learningRate * step.learningRateScale,
+    momentum: mu,
+  });
+  return {
+    ...optimizer,
+    apply: applyFused(optimizer, rule, [velocity]),
     dispose() {
       tf.dispose(velocity);
     },
@@ -125,20 +231,36 @@ function adam(
     shapes.map((shape) => tf.variable(tf.zeros(shape), false)),
   ]);
   let t = 0;
-  return {
-    updates(grads, step) {
+  const { beta1, beta2, epsilon } = config;
+  // The step size of step t: the learning rate with Adam's bias corrections.
+  const rate = (step: OptimizerStep, t: number) => {
+    const correction = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+    return -config.learningRate * step.learningRateScale * correction;
+  };
+  const optimizer = {
+    updates(grads: readonly tf.Tensor[], step: OptimizerStep) {
       t++;
-      const { beta1, beta2, epsilon } = config;
-      const correction = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
-      const rate = tf.scalar(-config.learningRate * step.learningRateScale * correction);
+      const stepRate = tf.scalar(rate(step, t));
       return grads.map((g, i) => {
         const m = tf.add(tf.mul(first[i], beta1), tf.mul(g, 1 - beta1));
         const v = tf.add(tf.mul(second[i], beta2), tf.mul(tf.square(g), 1 - beta2));
         first[i].assign(m);
         second[i].assign(v);
-        return tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), rate);
+        return tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), stepRate);
       });
     },
+  };
+  // The rule is built before the fused step, which then counts it (t + 1 is that step).
+  const rule = (step: OptimizerStep): FusedRule => ({
+    kind: "adam",
+    rate: rate(step, t + 1),
+    beta1,
+    beta2,
+    epsilon,
+  });
+  return {
+    ...optimizer,
+    apply: applyFused(optimizer, rule, [first, second], () => t++),
     dispose() {
       tf.dispose([...first, ...second]);
     },
@@ -147,14 +269,20 @@ function adam(
 
 /** The GradNets optimiser interpolation: both optimisers advance, their updates are mixed by g. */
 function interpolate(from: Optimizer, to: Optimizer): Optimizer {
-  return {
-    updates(grads, step) {
+  const optimizer = {
+    updates(grads: readonly tf.Tensor[], step: OptimizerStep) {
       const a = from.updates(grads, step);
       const b = to.updates(grads, step);
       if (step.g === 0) return a;
       if (step.g === 1) return b;
       return a.map((u, i) => tf.add(tf.mul(u, 1 - step.g), tf.mul(b[i], step.g)));
     },
+  };
+  return {
+    ...optimizer,
+    // The mix needs both optimisers' updates as tensors: no fused kernel.
+    apply: (variables, grads, step, transform) =>
+      applyWithOps(optimizer, variables, grads, step, transform),
     dispose() {
       from.dispose();
       to.dispose();

@@ -18,7 +18,14 @@ import { evaluateAccuracy } from "./evaluate.ts";
 import { layerContext } from "./layers/layer.ts";
 import { softmaxCrossEntropy } from "./losses.ts";
 import { createModel, type Model } from "./model.ts";
-import { createOptimizer, learningRateScale, type Optimizer } from "./optimizers.ts";
+import { sumsOfSquares } from "./kernels/update_kernels.ts";
+import {
+  createOptimizer,
+  type GradientTransform,
+  learningRateScale,
+  type Optimizer,
+  transformGradients,
+} from "./optimizers.ts";
 import { Random } from "./random.ts";
 import { scheduleValue } from "./schedules.ts";
 
@@ -326,21 +333,49 @@ export function trainStep(
     }
     const { grads, perLayer } = pass.backward(tf.tensor2d(gradient, [batch.size, data.classes]));
     const norms = settings.sampleNorms ? weightGradientNorms(model, perLayer) : null;
-    let total = config.weightDecay > 0 ? addWeightDecay(model, grads, config.weightDecay) : grads;
-    if (config.gradientClip !== null) total = clipByGlobalNorm(total, config.gradientClip);
-    const updates = optimizer.updates(total, { g, learningRateScale: settings.learningRateScale });
-    model.variables.forEach((v, i) => v.assign(tf.add(v, updates[i])));
+    let transform: GradientTransform = {
+      weightDecay: config.weightDecay,
+      decayed: weightMask(model),
+      scale: null,
+    };
+    if (config.gradientClip !== null) {
+      const norm = globalNorm(model.variables, grads, transform);
+      if (norm > config.gradientClip) {
+        transform = { ...transform, scale: config.gradientClip / norm };
+      }
+    }
+    const step = { g, learningRateScale: settings.learningRateScale };
+    optimizer.apply(model.variables, grads, step, transform);
     outcome = { loss, correct, norms };
   });
   return outcome!;
 }
 
-/** grad + decay * W for every weight matrix (not biases, scales or normalisation parameters). */
-function addWeightDecay(model: Model, grads: tf.Tensor[], decay: number): tf.Tensor[] {
-  const roles = model.layers.flatMap((layer) => layer.params.map((p) => p.role));
-  return grads.map((g, i) =>
-    roles[i] === "weight" ? tf.add(g, tf.mul(model.variables[i], decay)) : g
-  );
+const weightMasks = new WeakMap<Model, boolean[]>();
+
+/** Which variables are weight matrices (weight decay applies to them, not to biases or scales). */
+function weightMask(model: Model): boolean[] {
+  let mask = weightMasks.get(model);
+  if (!mask) {
+    mask = model.layers.flatMap((layer) => layer.params.map((p) => p.role === "weight"));
+    weightMasks.set(model, mask);
+  }
+  return mask;
+}
+
+/**
+ * The global L2 norm of the gradients after weight decay, which clipping compares with its
+ * threshold: one kernel on the wasm backend, else tfjs ops as in {@linkcode clipByGlobalNorm}.
+ */
+function globalNorm(
+  variables: readonly tf.Variable[],
+  grads: readonly tf.Tensor[],
+  transform: GradientTransform,
+): number {
+  const sums = sumsOfSquares(grads, variables, transform.weightDecay, transform.decayed);
+  if (sums) return Math.sqrt(sums.reduce((total, s) => total + s, 0));
+  const total = transformGradients(grads, variables, transform);
+  return Math.sqrt(tf.addN(total.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
 }
 
 /**
@@ -379,6 +414,19 @@ export function weightGradientNorms(
   model: Model,
   perLayer: readonly (readonly tf.Tensor[])[],
 ): Float32Array {
+  const weights = model.layers.map((layer, i) =>
+    layer.params.flatMap((p, k) => (p.role === "weight" ? [perLayer[i][k]] : []))
+  );
+  const sums = sumsOfSquares(weights.flat(), [], 0, []);
+  if (sums) {
+    // One kernel for every weight gradient; the per-layer sums in double precision.
+    let next = 0;
+    return Float32Array.from(weights, (list) => {
+      let total = 0;
+      for (let k = 0; k < list.length; k++) total += sums[next++];
+      return Math.sqrt(total);
+    });
+  }
   return tf.tidy(() => {
     const squares = model.layers.map((layer, i) => {
       const weights = layer.params

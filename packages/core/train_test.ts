@@ -3,10 +3,12 @@ import * as tf from "@tensorflow/tfjs";
 import { batches, type Dataset, loadMnist, shuffledOrder } from "@gradnets/data";
 import { useBackend } from "./backend.ts";
 import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
+import { layerContext } from "./layers/layer.ts";
 import { createModel } from "./model.ts";
 import { createOptimizer } from "./optimizers.ts";
 import { Random } from "./random.ts";
 import { train, trainStep } from "./train.ts";
+import { wasmKernelsActive } from "./kernels/wasm.ts";
 
 await useBackend("wasm");
 
@@ -152,4 +154,96 @@ Deno.test("evaluateTest false keeps the test split unread", async () => {
   const result = await train({ ...SMALL, evaluateTest: false }, mnist);
   assert.ok(result.epochs.every((e) => e.testAccuracy === null));
   assert.ok(result.epochs.every((e) => e.validationAccuracy !== null));
+});
+
+/**
+ * Losses of `steps` SGD steps of plain tfjs autodiff: tf.variableGrads of the reference model
+ * (plain differentiable ops), weight decay and clipping written out, `v - lr * grad`.
+ */
+function autodiffLosses(config: RunConfig, steps: number): number[] {
+  const random = new Random(config.seed);
+  const model = createModel(config, { inputSize: 784, classes: 10 }, random.fork("init"));
+  const shuffle = random.fork("shuffle");
+  const order = shuffledOrder(mnist.train.count, () => shuffle.uniform());
+  const learningRate = (config.optimizer as { learningRate: number }).learningRate;
+  const roles = model.layers.flatMap((layer) => layer.params.map((p) => p.role));
+  const out: number[] = [];
+  for (const batch of batches(mnist.train, order, config.batchSize)) {
+    if (out.length === steps) break;
+    tf.tidy(() => {
+      const x = tf.tensor2d(batch.images, [batch.size, 784]);
+      const labels = tf.oneHot(tf.tensor1d(batch.labels, "int32"), 10);
+      const ctx = layerContext(0.5, true, new Random(1));
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(labels, model.reference(x, ctx)) as tf.Scalar,
+        model.variables as tf.Variable[],
+      );
+      let total = model.variables.map((v, i) =>
+        roles[i] === "weight" && config.weightDecay > 0
+          ? tf.add(grads[v.name], tf.mul(v, config.weightDecay))
+          : grads[v.name]
+      );
+      if (config.gradientClip !== null) {
+        const norm = Math.sqrt(total.reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0], 0));
+        if (norm > config.gradientClip) {
+          total = total.map((g) => tf.mul(g, config.gradientClip! / norm));
+        }
+      }
+      model.variables.forEach((v, i) => v.assign(tf.sub(v, tf.mul(total[i], learningRate))));
+      out.push(value.dataSync()[0]);
+    });
+  }
+  model.dispose();
+  return out;
+}
+
+/** Losses of `steps` steps of the optimised trainer (trainStep) at g = 0.5. */
+function trainerLosses(config: RunConfig, steps: number): number[] {
+  const random = new Random(config.seed);
+  const model = createModel(config, { inputSize: 784, classes: 10 }, random.fork("init"));
+  const optimizer = createOptimizer(config.optimizer, model.variables.map((v) => v.shape));
+  const shuffle = random.fork("shuffle");
+  const order = shuffledOrder(mnist.train.count, () => shuffle.uniform());
+  const out: number[] = [];
+  for (const batch of batches(mnist.train, order, config.batchSize)) {
+    if (out.length === steps) break;
+    const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: true };
+    out.push(trainStep(model, optimizer, batch, mnist, settings, config).loss);
+  }
+  optimizer.dispose();
+  model.dispose();
+  return out;
+}
+
+Deno.test("the optimised trainer's losses equal plain tfjs autodiff's to float round-off", async (t) => {
+  assert.ok(wasmKernelsActive(), "the GradNets kernels should run on the wasm backend");
+  const variants: [string, Partial<RunConfig>][] = [
+    ["grelu", {}],
+    ["grelu-leaky", { architecture: { kind: "grelu-leaky" } }],
+    ["plain", { architecture: { kind: "plain" } }],
+    ["highway", { architecture: { kind: "highway", carryBias: -1 } }],
+    ["residual", { architecture: { kind: "residual" } }],
+    ["rezero", { architecture: { kind: "rezero" } }],
+    ["grelu + gradual batch norm", { batchNorm: { kind: "gradual" } }],
+    // A clipping threshold below the gradients' norm (about 1 here), so that clipping acts.
+    ["plain, weight decay and clipping", {
+      architecture: { kind: "plain" },
+      weightDecay: 1e-3,
+      gradientClip: 0.5,
+    }],
+  ];
+  for (const [name, variant] of variants) {
+    await t.step(name, () => {
+      const config = { ...SMALL, ...variant };
+      const fast = trainerLosses(config, 8);
+      const reference = autodiffLosses(config, 8);
+      assert.equal(fast.length, 8);
+      fast.forEach((loss, i) =>
+        assert.ok(
+          Math.abs(loss - reference[i]) <= 1e-4 * Math.abs(reference[i]),
+          `${name} step ${i + 1}: ${loss} vs autodiff ${reference[i]}`,
+        )
+      );
+    });
+  }
 });

@@ -7,6 +7,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { type Initializer, initialWeights } from "../initializers.ts";
+import { kernelForward } from "../kernels/layer_kernels.ts";
 import type { Random } from "../random.ts";
 import { affineBackward, type Layer, type Parameter, reluBackward } from "./layer.ts";
 
@@ -94,7 +95,9 @@ export function denseLayer(options: DenseOptions): Layer {
   return {
     name: options.name,
     params,
-    forward(x) {
+    forward(x, ctx) {
+      const fast = kernelForward(relu ? "relu" : "linear", x, { W: w, b }, ctx);
+      if (fast) return fast;
       const y = tf.fused.matMul({
         a: x,
         b: w,

@@ -11,6 +11,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { Initializer } from "../initializers.ts";
+import { kernelForward } from "../kernels/layer_kernels.ts";
 import type { Random } from "../random.ts";
 import { affineParameters } from "./dense.ts";
 import { affineBackward, type Layer, reluBackward } from "./layer.ts";
@@ -63,6 +64,8 @@ export function gradualReluLayer(options: GradualReluOptions): Layer {
     name: options.name,
     params,
     forward(x, ctx) {
+      const fast = kernelForward("grelu", x, { W: w, b }, ctx);
+      if (fast) return fast;
       const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
       const y = tf.add(tf.mul(r, ctx.gTensor), tf.mul(x, ctx.oneMinusGTensor)) as tf.Tensor2D;
       return {

@@ -10,6 +10,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { kernelForward } from "../kernels/layer_kernels.ts";
 import { affineParameters } from "./dense.ts";
 import { affineBackward, type Layer, reluBackward } from "./layer.ts";
 import type { SquareLayerOptions } from "./plain.ts";
@@ -50,7 +51,9 @@ export function highwayLayer(options: HighwayOptions): Layer {
   return {
     name: options.name,
     params: [...transform, ...gate],
-    forward(x) {
+    forward(x, ctx) {
+      const fast = kernelForward("highway", x, { W: w, b, W2: wT, b2: bT }, ctx);
+      if (fast) return fast;
       const h = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
       const t = tf.fused.matMul({ a: x, b: wT, bias: bT, activation: "sigmoid" }) as tf.Tensor2D;
       const hMinusX = tf.sub(h, x);

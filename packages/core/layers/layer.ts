@@ -5,8 +5,10 @@
  * - `reference`, the formula written with plain differentiable tfjs ops, used by the tests as
  *   the oracle that autodiff differentiates.
  *
- * Manual backward passes let every matMul take XNNPACK's fast path on the wasm backend (rank 2,
- * no transpose flags) and launch fewer kernels than tfjs's tape.
+ * On the wasm backend the fast path of the dense, GReLU, leaky GReLU, plain, residual, ReZero and
+ * highway layers is one custom kernel forward and one backward (`../kernels/layer_kernels.ts`);
+ * on other backends, and for batch norm and dropout, it is tfjs ops with a manual backward pass,
+ * which launches fewer kernels than tfjs's tape.
  *
  * @module
  */

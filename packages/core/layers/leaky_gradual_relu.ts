@@ -11,6 +11,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { kernelForward } from "../kernels/layer_kernels.ts";
 import { affineParameters } from "./dense.ts";
 import type { GradualReluOptions } from "./gradual_relu.ts";
 import { affineBackward, type Layer } from "./layer.ts";
@@ -48,6 +49,8 @@ export function leakyGradualReluLayer(options: GradualReluOptions): Layer {
     name: options.name,
     params,
     forward(x, ctx) {
+      const fast = kernelForward("grelu-leaky", x, { W: w, b }, ctx);
+      if (fast) return fast;
       const y = tf.fused.matMul({
         a: x,
         b: w,

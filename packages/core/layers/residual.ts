@@ -8,6 +8,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { kernelForward } from "../kernels/layer_kernels.ts";
 import { affineParameters } from "./dense.ts";
 import { affineBackward, type Layer, reluBackward } from "./layer.ts";
 import type { SquareLayerOptions } from "./plain.ts";
@@ -41,7 +42,9 @@ export function residualLayer(options: SquareLayerOptions): Layer {
   return {
     name: options.name,
     params,
-    forward(x) {
+    forward(x, ctx) {
+      const fast = kernelForward("residual", x, { W: w, b }, ctx);
+      if (fast) return fast;
       const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
       return {
         y: tf.add(x, r) as tf.Tensor2D,
@@ -87,7 +90,9 @@ export function rezeroLayer(options: SquareLayerOptions): Layer {
   return {
     name: options.name,
     params: [...params, { name: "alpha", role: "scale", variable: alpha }],
-    forward(x) {
+    forward(x, ctx) {
+      const fast = kernelForward("rezero", x, { W: w, b, alpha }, ctx);
+      if (fast) return fast;
       const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
       return {
         y: tf.add(x, tf.mul(alpha, r)) as tf.Tensor2D,

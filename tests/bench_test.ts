@@ -1,0 +1,87 @@
+// The bench as a user runs it, CI-sized: it must run and write its CSV. Timings are never
+// asserted; this only checks that the bench works.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parseCsv } from "@gradnets/analysis";
+import { ARCHITECTURES } from "@gradnets/core";
+
+const SCRIPT = new URL("../scripts/bench.ts", import.meta.url).pathname;
+
+async function run(...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SCRIPT, ...args],
+    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test("bench --quick --no-torch runs every architecture and writes the CSV", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = join(dir, "bench.csv");
+    const result = await run("--quick", "--no-torch", "--out", out);
+    assert.equal(result.code, 0, result.stderr);
+    const columns = [
+      "machine",
+      "deno",
+      "tfjs",
+      "backend",
+      "kernels",
+      "architecture",
+      "depth",
+      "train_ms_min",
+      "train_ms_median",
+      "train_ms_max",
+      "eval_ms_median",
+      "kernels_per_step",
+      "peak_rss_mb",
+      "wasm_heap_mb",
+      "torch_train_ms_median",
+      "torch_blas",
+      "train_ratio",
+      "eval_ratio",
+    ];
+    const rows = parseCsv(await Deno.readTextFile(out), columns, out);
+    assert.deepEqual(rows.map((r) => r.architecture), [...ARCHITECTURES]);
+    for (const row of rows) {
+      assert.equal(row.backend, "wasm");
+      assert.equal(row.kernels, "gradnets");
+      assert.equal(row.depth, "10");
+      assert.ok(Number(row.train_ms_median) > 0 && Number(row.eval_ms_median) > 0);
+      // One kernel forward and one backward per layer, and one optimiser step.
+      assert.equal(row.kernels_per_step, "21");
+      assert.equal(row.torch_train_ms_median, "", "no PyTorch with --no-torch");
+    }
+    assert.match(result.stdout, /ms\/step/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bench: bad option values exit 2 naming the option", async (t) => {
+  const cases: [string[], RegExp][] = [
+    [["--depths", "10,1"], /--depths must be an integer >= 2, got "1"/],
+    [["--archs", "grelu,mlp"], /--archs must be one of .*, got "mlp"/],
+    [["--backends", "gpu"], /--backends must be one of wasm, cpu, got "gpu"/],
+    [["--steps", "0"], /--steps must be an integer >= 1/],
+    [["--repeats", "x"], /--repeats must be an integer >= 1/],
+    [["--depths", "10,,50"], /--depths has an empty item/],
+    [["--bogus"], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" "), async () => {
+      const result = await run(...args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
+    });
+  }
+});
