@@ -63,6 +63,37 @@ export function affineParameters(
 }
 
 /**
+ * The weight matrix and bias of a square layer (input width = output width), as parameters and
+ * as typed variables: what every hidden layer with one affine map starts from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Random, squareAffine } from "@gradnets/core";
+ * const { params, w, b } = squareAffine({ width: 3, init: { kind: "he" }, biasInit: 0, random: new Random(1) });
+ * assert.deepEqual([params.length, w.shape.join(), b.shape.join()], [2, "3,3", "3"]);
+ * w.dispose();
+ * b.dispose();
+ * ```
+ */
+export function squareAffine(
+  options: { width: number; init: Initializer; biasInit: number; random: Random },
+): { params: [Parameter, Parameter]; w: tf.Variable<tf.Rank.R2>; b: tf.Variable<tf.Rank.R1> } {
+  const params = affineParameters(
+    options.width,
+    options.width,
+    options.init,
+    options.biasInit,
+    options.random,
+  );
+  return {
+    params,
+    w: params[0].variable as tf.Variable<tf.Rank.R2>,
+    b: params[1].variable as tf.Variable<tf.Rank.R1>,
+  };
+}
+
+/**
  * A dense layer with ReLU or no activation.
  *
  * @example

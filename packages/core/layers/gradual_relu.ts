@@ -13,7 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { Initializer } from "../initializers.ts";
 import { kernelForward } from "../kernels/layer_kernels.ts";
 import type { Random } from "../random.ts";
-import { affineParameters } from "./dense.ts";
+import { squareAffine } from "./dense.ts";
 import { affineBackward, type Layer, reluBackward } from "./layer.ts";
 
 /** Options of {@linkcode gradualReluLayer}. */
@@ -51,15 +51,7 @@ export interface GradualReluOptions {
  * ```
  */
 export function gradualReluLayer(options: GradualReluOptions): Layer {
-  const params = affineParameters(
-    options.width,
-    options.width,
-    options.init,
-    options.biasInit,
-    options.random,
-  );
-  const w = params[0].variable as tf.Variable<tf.Rank.R2>;
-  const b = params[1].variable as tf.Variable<tf.Rank.R1>;
+  const { params, w, b } = squareAffine(options);
   return {
     name: options.name,
     params,

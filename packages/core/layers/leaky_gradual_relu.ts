@@ -12,7 +12,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { kernelForward } from "../kernels/layer_kernels.ts";
-import { affineParameters } from "./dense.ts";
+import { squareAffine } from "./dense.ts";
 import type { GradualReluOptions } from "./gradual_relu.ts";
 import { affineBackward, type Layer } from "./layer.ts";
 
@@ -36,15 +36,7 @@ import { affineBackward, type Layer } from "./layer.ts";
  * ```
  */
 export function leakyGradualReluLayer(options: GradualReluOptions): Layer {
-  const params = affineParameters(
-    options.width,
-    options.width,
-    options.init,
-    options.biasInit,
-    options.random,
-  );
-  const w = params[0].variable as tf.Variable<tf.Rank.R2>;
-  const b = params[1].variable as tf.Variable<tf.Rank.R1>;
+  const { params, w, b } = squareAffine(options);
   return {
     name: options.name,
     params,

@@ -9,7 +9,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { kernelForward } from "../kernels/layer_kernels.ts";
-import { affineParameters } from "./dense.ts";
+import { squareAffine } from "./dense.ts";
 import { affineBackward, type Layer, reluBackward } from "./layer.ts";
 import type { SquareLayerOptions } from "./plain.ts";
 
@@ -30,15 +30,7 @@ import type { SquareLayerOptions } from "./plain.ts";
  * ```
  */
 export function residualLayer(options: SquareLayerOptions): Layer {
-  const params = affineParameters(
-    options.width,
-    options.width,
-    options.init,
-    options.biasInit,
-    options.random,
-  );
-  const w = params[0].variable as tf.Variable<tf.Rank.R2>;
-  const b = params[1].variable as tf.Variable<tf.Rank.R1>;
+  const { params, w, b } = squareAffine(options);
   return {
     name: options.name,
     params,
@@ -77,15 +69,7 @@ export function residualLayer(options: SquareLayerOptions): Layer {
  * ```
  */
 export function rezeroLayer(options: SquareLayerOptions): Layer {
-  const params = affineParameters(
-    options.width,
-    options.width,
-    options.init,
-    options.biasInit,
-    options.random,
-  );
-  const w = params[0].variable as tf.Variable<tf.Rank.R2>;
-  const b = params[1].variable as tf.Variable<tf.Rank.R1>;
+  const { params, w, b } = squareAffine(options);
   const alpha = tf.tidy(() => tf.variable(tf.scalar(0)));
   return {
     name: options.name,
