@@ -69,7 +69,8 @@ export function affineParameters(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { Random, squareAffine } from "@gradnets/core";
+ * import { Random, squareAffine, useBackend } from "@gradnets/core";
+ * await useBackend("wasm");
  * const { params, w, b } = squareAffine({ width: 3, init: { kind: "he" }, biasInit: 0, random: new Random(1) });
  * assert.deepEqual([params.length, w.shape.join(), b.shape.join()], [2, "3,3", "3"]);
  * w.dispose();
