@@ -23,6 +23,7 @@ export * from "./specs/common.ts";
 export * from "./specs/gradient_heatmap.ts";
 export * from "./specs/learning_curves.ts";
 export * from "./specs/search_results.ts";
+export * from "./specs/signal_through_depth.ts";
 export * from "./tables.ts";
 export * from "./results.ts";
 export * from "./run_store.ts";
