@@ -1,7 +1,8 @@
 /**
  * The experiment runner behind `deno task experiment`: it expands the declared experiments into
  * runs, applies the user's config overrides, skips runs already stored (so an interrupted study
- * resumes), trains the rest, and rewrites each experiment's tables after every finished run.
+ * resumes), trains the rest on worker processes, and rewrites each experiment's tables after
+ * every finished run; once every run is stored it regenerates the report.
  *
  * @module
  */
@@ -11,42 +12,24 @@ import {
   BACKENDS,
   canonicalJson,
   ConfigError,
-  createModel,
-  createOptimizer,
   INITIALIZERS,
-  NOTEBOOK_CONFIG,
   NUMERICS_VERSION,
-  Random,
   type RunConfig,
   runId,
-  trainStep,
-  useBackend,
   validateConfig,
 } from "@gradnets/core";
 import { IdxError, readMnistFiles } from "@gradnets/data";
-import {
-  buildReports,
-  CsvError,
-  loadRun,
-  type RunRecord,
-  writeFileAtomic,
-  writeResults,
-} from "@gradnets/analysis";
+import { buildReports, CsvError, loadRun, writeFileAtomic, writeResults } from "@gradnets/analysis";
 import { join } from "node:path";
+import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./_cli.ts";
+import { estimateSeconds } from "./_estimate.ts";
 import type { Experiment } from "./_experiment.ts";
+import { configOverrides, readConfigFile } from "./_overrides.ts";
+import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./_plan.ts";
+import { trainWithWorkers } from "./_pool.ts";
 import { chosenLabels } from "./_settings.ts";
-import { TextLineStream } from "./_lines.ts";
-import type { WorkerMessage } from "./_worker.ts";
-import {
-  choiceOption,
-  formatDuration,
-  integerOption,
-  numberOption,
-  parseOptions,
-  Progress,
-  runMain,
-  UsageError,
-} from "./_cli.ts";
+
+export { shardOf };
 
 const OPTIONS = {
   quick: { type: "boolean" },
@@ -116,13 +99,6 @@ that affect results); a rerun trains only the runs that are missing, so an inter
 resumes. After each run the experiment's tables in <out>/<experiment>/ (runs.csv, epochs.csv,
 gradient_norms.csv, timings.csv, manifest.json; see the README.md beside them) are rewritten
 atomically.`;
-}
-
-/** A run to do: which experiment declared it, its config and id. */
-interface PlannedRun {
-  readonly experiment: string;
-  readonly config: RunConfig;
-  readonly id: string;
 }
 
 /**
@@ -199,35 +175,6 @@ function parseShard(text: string): { index: number; count: number } {
     throw new UsageError(`--shard must be k/n with 1 <= k <= n, got "${text}"`);
   }
   return { index, count };
-}
-
-/** Work of a run in layer-steps: what its training time is proportional to. */
-function work(config: RunConfig): number {
-  const trainCount = Math.min(config.dataLimit ?? Infinity, 55000);
-  return config.depth * config.epochs * Math.floor(trainCount / config.batchSize);
-}
-
-/**
- * The runs of shard `index` of `count`: runs are dealt out longest first, each to the shard
- * with the least work so far (ties to the lower shard), so shards take similar time and their
- * union is the whole plan. Depends only on the plan, so every machine computes the same split.
- */
-export function shardOf<T extends { config: RunConfig }>(
-  plan: readonly T[],
-  index: number,
-  count: number,
-): T[] {
-  const load = new Array(count).fill(0);
-  const owner = new Array(plan.length);
-  const order = plan.map((_, i) => i).sort((a, b) =>
-    work(plan[b].config) - work(plan[a].config) || a - b
-  );
-  for (const i of order) {
-    const target = load.indexOf(Math.min(...load));
-    owner[i] = target;
-    load[target] += work(plan[i].config);
-  }
-  return plan.filter((_, i) => owner[i] === index - 1);
 }
 
 async function execute(
@@ -332,12 +279,6 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
-/** A stored run and its provenance. */
-interface StoredRun {
-  readonly record: RunRecord;
-  readonly provenance: Readonly<Record<string, string>>;
-}
-
 async function loadStored(
   store: string,
   record: { runId: string; config: RunConfig },
@@ -349,212 +290,6 @@ async function loadStored(
     );
   }
   return { record: loaded.run, provenance: loaded.provenance };
-}
-
-function unique(plan: readonly PlannedRun[]): PlannedRun[] {
-  const seen = new Set<string>();
-  return plan.filter((run) => !seen.has(run.id) && seen.add(run.id));
-}
-
-function experimentsOf(plan: readonly PlannedRun[]): string[] {
-  return [...new Set(plan.map((run) => run.experiment))];
-}
-
-/**
- * Seconds of training the runs need on one worker: from the speed of stored runs of the same
- * architecture and backend when there are any, otherwise from a short timing of 20 steps here.
- */
-async function estimateSeconds(
-  todo: PlannedRun[],
-  stored: Map<string, StoredRun>,
-): Promise<number> {
-  const rates = new Map<string, number>();
-  const key = (c: RunConfig) =>
-    `${c.backend}|${c.architecture.kind}|${c.batchNorm.kind}|${c.dropout.kind}`;
-  for (const { record } of stored.values()) {
-    const seconds = record.result.epochs.reduce(
-      (s, e) => s + (Number.isFinite(e.seconds) ? e.seconds : NaN),
-      0,
-    );
-    const steps = record.result.epochs.at(-1)!.step;
-    if (Number.isFinite(seconds) && steps > 0) {
-      rates.set(key(record.config), seconds / (steps * record.config.depth));
-    }
-  }
-  let total = 0;
-  for (const run of todo) {
-    let rate = rates.get(key(run.config));
-    if (rate === undefined) {
-      rate = await timeLayerStep(run.config);
-      rates.set(key(run.config), rate);
-    }
-    total += rate * work(run.config);
-  }
-  return total;
-}
-
-/** Seconds per layer-step of a config at depth 20, timed over 20 steps on random data. */
-async function timeLayerStep(config: RunConfig): Promise<number> {
-  await useBackend(config.backend);
-  const depth = 20;
-  const probe: RunConfig = { ...config, depth };
-  const random = new Random(1);
-  const model = createModel(probe, { inputSize: 784, classes: 10 }, random.fork("init"));
-  const optimizer = createOptimizer(probe.optimizer, model.variables.map((v) => v.shape));
-  const batch = {
-    images: Float32Array.from({ length: probe.batchSize * 784 }, () => random.uniform()),
-    labels: Uint8Array.from({ length: probe.batchSize }, () => Math.floor(random.uniform() * 10)),
-    size: probe.batchSize,
-  };
-  const data = { classes: 10, train: { features: 784 } };
-  const settings = { g: 0.5, learningRateScale: 1, random, sampleNorms: false };
-  for (let i = 0; i < 5; i++) trainStep(model, optimizer, batch, data, settings, probe);
-  const started = performance.now();
-  for (let i = 0; i < 20; i++) trainStep(model, optimizer, batch, data, settings, probe);
-  const seconds = (performance.now() - started) / 1000 / 20 / depth;
-  optimizer.dispose();
-  model.dispose();
-  // Evaluation of validation and test sets adds about a tenth to an epoch.
-  return seconds * 1.1;
-}
-
-/**
- * Trains `todo` on `count` worker processes, each taking the next run when it finishes one.
- * Calls `onStored` after each run is stored. Returns false if any run failed.
- */
-async function trainWithWorkers(
-  todo: PlannedRun[],
-  store: string,
-  count: number,
-  onStored: (run: { runId: string; config: RunConfig }) => Promise<void>,
-): Promise<boolean> {
-  const total = todo.reduce((sum, run) => sum + work(run.config), 0);
-  const progress = new Progress(total);
-  const queue = [...todo];
-  const current = new Map<number, { run: PlannedRun; step: number; epoch: number }>();
-  let finishedWork = 0;
-  let finished = 0;
-  let failed = 0;
-  const workerPath = new URL("./_worker.ts", import.meta.url).pathname;
-  const children: Deno.ChildProcess[] = [];
-  const stop = () => {
-    for (const child of children) {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already gone
-      }
-    }
-    Deno.exit(130);
-  };
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
-
-  const status = () => {
-    const running = [...current.values()].map(({ run, epoch }) =>
-      `${run.config.architecture.kind}/${run.config.depth} e${epoch}/${run.config.epochs}`
-    );
-    return `runs ${finished + failed}/${todo.length} done${failed ? ` (${failed} failed)` : ""} | ${
-      running.join(", ")
-    }`;
-  };
-  const inProgress = () =>
-    [...current.values()].reduce((s, c) => s + c.step * c.run.config.depth, 0);
-
-  /** Sends one run to a worker and follows its messages until it is stored or has failed. */
-  const follow = async (
-    slot: number,
-    run: PlannedRun,
-    writer: WritableStreamDefaultWriter<Uint8Array>,
-    lines: AsyncIterator<string>,
-  ): Promise<"stored" | "failed" | "worker exited"> => {
-    const c = run.config;
-    const label =
-      `${run.id} ${run.experiment} ${c.dataset} ${c.architecture.kind} depth ${c.depth} seed ${c.seed}`;
-    current.set(slot, { run, step: 0, epoch: 0 });
-    await writer.write(
-      new TextEncoder().encode(JSON.stringify({ id: run.id, config: c, dir: store }) + "\n"),
-    );
-    for (;;) {
-      const next = await lines.next();
-      if (next.done) {
-        progress.log(`worker ${slot + 1} exited while training ${label}`);
-        return "worker exited";
-      }
-      const message = JSON.parse(next.value) as WorkerMessage;
-      switch (message.type) {
-        case "progress":
-          current.set(slot, { run, step: message.step, epoch: message.epoch });
-          progress.update(finishedWork + inProgress(), status());
-          break;
-        case "epoch":
-          if (message.epoch > 0) {
-            const accuracy = message.validationAccuracy === null
-              ? "-"
-              : `${(100 * message.validationAccuracy).toFixed(2)}%`;
-            progress.log(
-              `${label} epoch ${message.epoch}: g ${
-                message.g.toFixed(3)
-              }, validation ${accuracy}, ${message.seconds.toFixed(1)}s`,
-            );
-          }
-          break;
-        case "done":
-          if (message.status === "diverged") {
-            progress.log(
-              `${label} diverged at step ${message.divergedStep}: ${message.divergedReason}`,
-            );
-          }
-          try {
-            await onStored({ runId: run.id, config: c });
-            return "stored";
-          } catch (error) {
-            progress.log(`${label}: ${(error as Error).message}`);
-            return "failed";
-          }
-        case "error":
-          progress.log(`${label} failed: ${message.message}`);
-          return "failed";
-      }
-    }
-  };
-
-  const runWorker = async (slot: number) => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", workerPath],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    children.push(child);
-    const writer = child.stdin.getWriter();
-    const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(
-      new TextLineStream(),
-    )[
-      Symbol.asyncIterator
-    ]();
-    while (queue.length > 0) {
-      const run = queue.shift()!;
-      const outcome = await follow(slot, run, writer, lines);
-      current.delete(slot);
-      finishedWork += work(run.config);
-      if (outcome === "stored") finished++;
-      else failed++;
-      progress.update(finishedWork + inProgress(), status());
-      if (outcome === "worker exited") return;
-    }
-    await writer.close();
-    await child.status;
-  };
-  await Promise.all(Array.from({ length: count }, (_, slot) => runWorker(slot)));
-  Deno.removeSignalListener("SIGINT", stop);
-  Deno.removeSignalListener("SIGTERM", stop);
-  progress.log(
-    `trained ${finished} runs in ${formatDuration(progress.elapsedSeconds)}${
-      failed ? `, ${failed} failed` : ""
-    }`,
-  );
-  return failed === 0;
 }
 
 async function writeTables(
@@ -595,117 +330,4 @@ function manifest(experiment: string, plan: PlannedRun[], runs: StoredRun[]): st
       canonicalJson(a.provenance) < canonicalJson(b.provenance) ? -1 : 1
     ),
   }) + "\n";
-}
-
-type Override = (config: RunConfig) => RunConfig;
-
-/** The user's config changes, in the order they apply: whole objects first, then fields. */
-function configOverrides(values: Record<string, unknown>): Override[] {
-  const v = values as Record<string, string | undefined> & { set?: string[] };
-  const out: Override[] = [];
-  if (v.arch !== undefined) {
-    const kind = choiceOption("arch", v.arch, ARCHITECTURES);
-    out.push((c) => ({
-      ...c,
-      architecture: kind === "highway" ? { kind, carryBias: -2 } : { kind },
-    }));
-  }
-  if (v.init !== undefined) {
-    const kind = choiceOption("init", v.init, INITIALIZERS);
-    const init = kind === "truncated-normal"
-      ? { kind, std: 0.1 }
-      : kind === "orthogonal"
-      ? { kind, gain: 1 }
-      : { kind };
-    out.push((c) => ({ ...c, init }));
-  }
-  if (v.optimizer !== undefined) {
-    const kind = choiceOption("optimizer", v.optimizer, ["sgd", "momentum", "adam"] as const);
-    out.push((c) => {
-      const learningRate = "learningRate" in c.optimizer ? c.optimizer.learningRate : 0.01;
-      const optimizer = kind === "sgd"
-        ? { kind, learningRate }
-        : kind === "momentum"
-        ? { kind, learningRate, momentum: 0.9 }
-        : { kind, learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-      return { ...c, optimizer };
-    });
-  }
-  const field = <K extends keyof RunConfig>(key: K, value: RunConfig[K]) =>
-    out.push((c) => ({ ...c, [key]: value }));
-  if (v.depth !== undefined) field("depth", integerOption("depth", v.depth, 2));
-  if (v.width !== undefined) field("width", integerOption("width", v.width, 1));
-  if (v.tau !== undefined) {
-    field("schedule", { kind: "linear", tau: numberOption("tau", v.tau, 0) });
-  }
-  if (v.epochs !== undefined) field("epochs", integerOption("epochs", v.epochs, 1));
-  if (v.batch !== undefined) field("batchSize", integerOption("batch", v.batch, 1));
-  if (v.loss !== undefined) {
-    field("lossReduction", choiceOption("loss", v.loss, ["sum", "mean"] as const));
-  }
-  if (v.seed !== undefined) field("seed", integerOption("seed", v.seed, 0));
-  if (v.backend !== undefined) field("backend", choiceOption("backend", v.backend, BACKENDS));
-  if (v.lr !== undefined) {
-    const learningRate = numberOption("lr", v.lr, 0, true);
-    out.push((c) => {
-      if (c.optimizer.kind === "interpolate") {
-        throw new UsageError(
-          "--lr is ambiguous for an interpolated optimiser: use --set optimizer.from.learningRate=...",
-        );
-      }
-      return { ...c, optimizer: { ...c.optimizer, learningRate } };
-    });
-  }
-  for (const assignment of v.set ?? []) out.push(setOverride(assignment));
-  return out;
-}
-
-/** `--set path.to.field=value`: value parsed as JSON when it is JSON, else taken as a string. */
-function setOverride(assignment: string): Override {
-  const match = /^([A-Za-z][\w.]*)=(.*)$/s.exec(assignment);
-  if (!match) throw new UsageError(`--set needs PATH=VALUE, got "${assignment}"`);
-  const [, path, text] = match;
-  const keys = path.split(".");
-  if (!(keys[0] in NOTEBOOK_CONFIG)) {
-    throw new UsageError(
-      `--set: unknown config field "${keys[0]}" (known: ${
-        Object.keys(NOTEBOOK_CONFIG).join(", ")
-      })`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = text;
-  }
-  return (config) => setPath(config, keys, value) as RunConfig;
-}
-
-function setPath(target: unknown, keys: string[], value: unknown): unknown {
-  if (keys.length === 0) return value;
-  const object = target !== null && typeof target === "object"
-    ? target as Record<string, unknown>
-    : {};
-  return { ...object, [keys[0]]: setPath(object[keys[0]], keys.slice(1), value) };
-}
-
-async function readConfigFile(path: string): Promise<RunConfig[]> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await Deno.readTextFile(path));
-  } catch (error) {
-    throw new UsageError(`--config ${path}: ${(error as Error).message}`);
-  }
-  const items = Array.isArray(parsed) ? parsed : [parsed];
-  return items.map((item, i) => {
-    if (item === null || typeof item !== "object" || Array.isArray(item)) {
-      throw new UsageError(`--config ${path}: entry ${i} is not an object`);
-    }
-    const unknown = Object.keys(item).filter((key) => !(key in NOTEBOOK_CONFIG));
-    if (unknown.length > 0) {
-      throw new UsageError(`--config ${path}: entry ${i} has unknown field ${unknown.join(", ")}`);
-    }
-    return { ...NOTEBOOK_CONFIG, ...item } as RunConfig;
-  });
 }

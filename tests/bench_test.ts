@@ -3,25 +3,11 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { assertCleanError, runScript } from "./_command.ts";
 import { parseCsv } from "@gradnets/analysis";
 import { ARCHITECTURES } from "@gradnets/core";
 
-const SCRIPT = new URL("../scripts/bench.ts", import.meta.url).pathname;
-
-async function run(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
+const run = (...args: string[]) => runScript("scripts/bench.ts", ...args);
 
 Deno.test("bench --quick --no-torch runs every architecture and writes the CSV", async () => {
   const dir = await Deno.makeTempDir();
@@ -77,11 +63,6 @@ Deno.test("bench: bad option values exit 2 naming the option", async (t) => {
     [["--bogus"], /Unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {
-    await t.step(args.join(" "), async () => {
-      const result = await run(...args);
-      assert.equal(result.code, 2, result.stderr);
-      assert.match(result.stderr, message);
-      assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
-    });
+    await t.step(args.join(" "), async () => assertCleanError(await run(...args), message));
   }
 });

@@ -3,31 +3,11 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { assertCleanError, runScript } from "./_command.ts";
 import { encodeIdx, MNIST_FILES } from "@gradnets/data";
 import { parseCsv } from "@gradnets/analysis";
 
-const SCRIPT = new URL("../experiments/main.ts", import.meta.url).pathname;
-
-async function run(...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
-}
-
-function assertCleanError(result: { code: number; stderr: string }, message: RegExp) {
-  assert.equal(result.code, 2, result.stderr);
-  assert.match(result.stderr, message);
-  assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
-}
+const run = (...args: string[]) => runScript("experiments/main.ts", ...args);
 
 Deno.test("--help prints usage and exits 0", async () => {
   const result = await run("--help");

@@ -1,0 +1,151 @@
+/**
+ * The worker pool: one worker process per core, each taking the next run when it finishes one,
+ * with progress, per-epoch lines and an ETA on stderr.
+ *
+ * @module
+ */
+
+import type { RunConfig } from "@gradnets/core";
+import { formatDuration, Progress } from "./_cli.ts";
+import { TextLineStream } from "./_lines.ts";
+import { type PlannedRun, work } from "./_plan.ts";
+import type { WorkerMessage } from "./_worker.ts";
+
+/**
+ * Trains `todo` on `count` worker processes, each taking the next run when it finishes one.
+ * Calls `onStored` after each run is stored. Returns false if any run failed.
+ */
+export async function trainWithWorkers(
+  todo: PlannedRun[],
+  store: string,
+  count: number,
+  onStored: (run: { runId: string; config: RunConfig }) => Promise<void>,
+): Promise<boolean> {
+  const total = todo.reduce((sum, run) => sum + work(run.config), 0);
+  const progress = new Progress(total);
+  const queue = [...todo];
+  const current = new Map<number, { run: PlannedRun; step: number; epoch: number }>();
+  let finishedWork = 0;
+  let finished = 0;
+  let failed = 0;
+  const workerPath = new URL("./_worker.ts", import.meta.url).pathname;
+  const children: Deno.ChildProcess[] = [];
+  const stop = () => {
+    for (const child of children) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+
+  const status = () => {
+    const running = [...current.values()].map(({ run, epoch }) =>
+      `${run.config.architecture.kind}/${run.config.depth} e${epoch}/${run.config.epochs}`
+    );
+    return `runs ${finished + failed}/${todo.length} done${failed ? ` (${failed} failed)` : ""} | ${
+      running.join(", ")
+    }`;
+  };
+  const inProgress = () =>
+    [...current.values()].reduce((s, c) => s + c.step * c.run.config.depth, 0);
+
+  /** Sends one run to a worker and follows its messages until it is stored or has failed. */
+  const follow = async (
+    slot: number,
+    run: PlannedRun,
+    writer: WritableStreamDefaultWriter<Uint8Array>,
+    lines: AsyncIterator<string>,
+  ): Promise<"stored" | "failed" | "worker exited"> => {
+    const c = run.config;
+    const label =
+      `${run.id} ${run.experiment} ${c.dataset} ${c.architecture.kind} depth ${c.depth} seed ${c.seed}`;
+    current.set(slot, { run, step: 0, epoch: 0 });
+    await writer.write(
+      new TextEncoder().encode(JSON.stringify({ id: run.id, config: c, dir: store }) + "\n"),
+    );
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) {
+        progress.log(`worker ${slot + 1} exited while training ${label}`);
+        return "worker exited";
+      }
+      const message = JSON.parse(next.value) as WorkerMessage;
+      switch (message.type) {
+        case "progress":
+          current.set(slot, { run, step: message.step, epoch: message.epoch });
+          progress.update(finishedWork + inProgress(), status());
+          break;
+        case "epoch":
+          if (message.epoch > 0) {
+            const accuracy = message.validationAccuracy === null
+              ? "-"
+              : `${(100 * message.validationAccuracy).toFixed(2)}%`;
+            progress.log(
+              `${label} epoch ${message.epoch}: g ${
+                message.g.toFixed(3)
+              }, validation ${accuracy}, ${message.seconds.toFixed(1)}s`,
+            );
+          }
+          break;
+        case "done":
+          if (message.status === "diverged") {
+            progress.log(
+              `${label} diverged at step ${message.divergedStep}: ${message.divergedReason}`,
+            );
+          }
+          try {
+            await onStored({ runId: run.id, config: c });
+            return "stored";
+          } catch (error) {
+            progress.log(`${label}: ${(error as Error).message}`);
+            return "failed";
+          }
+        case "error":
+          progress.log(`${label} failed: ${message.message}`);
+          return "failed";
+      }
+    }
+  };
+
+  const runWorker = async (slot: number) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", workerPath],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    children.push(child);
+    const writer = child.stdin.getWriter();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(
+      new TextLineStream(),
+    )[
+      Symbol.asyncIterator
+    ]();
+    while (queue.length > 0) {
+      const run = queue.shift()!;
+      const outcome = await follow(slot, run, writer, lines);
+      current.delete(slot);
+      finishedWork += work(run.config);
+      if (outcome === "stored") finished++;
+      else failed++;
+      progress.update(finishedWork + inProgress(), status());
+      if (outcome === "worker exited") return;
+    }
+    await writer.close();
+    await child.status;
+  };
+  await Promise.all(Array.from({ length: count }, (_, slot) => runWorker(slot)));
+  Deno.removeSignalListener("SIGINT", stop);
+  Deno.removeSignalListener("SIGTERM", stop);
+  progress.log(
+    `trained ${finished} runs in ${formatDuration(progress.elapsedSeconds)}${
+      failed ? `, ${failed} failed` : ""
+    }`,
+  );
+  return failed === 0;
+}
