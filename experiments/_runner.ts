@@ -27,7 +27,7 @@ import type { Experiment } from "./_experiment.ts";
 import { configOverrides, readConfigFile } from "./_overrides.ts";
 import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./_plan.ts";
 import { trainWithWorkers } from "./_pool.ts";
-import { chosenLabels } from "./_settings.ts";
+import { chosenSearchRuns } from "./_settings.ts";
 
 export { shardOf };
 
@@ -260,7 +260,7 @@ async function execute(
       results: options.root,
       out: options.reports,
       findings: await readOptional(join(options.reports, "findings.md")),
-      chosen: chosenLabels(),
+      chosen: chosenSearchRuns(),
     });
     console.error(`reports: ${pages.join(", ")}`);
   } else if (options.reports !== null) {

@@ -13,8 +13,13 @@
 import {
   type Architecture,
   type BaseOptimizerConfig,
+  type BatchNormConfig,
+  type DropoutConfig,
+  type Initializer,
   NOTEBOOK_CONFIG,
+  type OptimizerConfig,
   type RunConfig,
+  runId,
   type Schedule,
 } from "@gradnets/core";
 
@@ -84,19 +89,26 @@ export function ramp(fraction: number): Schedule {
   return { kind: "window", start: 0, end: fraction };
 }
 
-/** The settings chosen by the search for each architecture (see the search's tables). */
+/** The settings of an architecture in the studies: what the search varies, and what it refines. */
 export interface Chosen {
-  readonly optimizer: BaseOptimizerConfig;
+  readonly optimizer: OptimizerConfig;
   readonly gradientClip: number | null;
-  /** Ramp of g as a fraction of training (GradNets only). */
+  /** How long g takes to rise from 0 to 1, as a fraction of training (GradNets only). */
   readonly gradnetRamp: number;
+  /** When g starts to rise, as a fraction of training (default 0). */
+  readonly rampStart?: number;
+  /** Weight initialisation (default He). */
+  readonly init?: Initializer;
+  /** The learning rate falls exponentially by this factor over the whole of training (default: no decay). */
+  readonly decay?: number;
+  /** Dropout after the hidden layers (default none). */
+  readonly dropout?: DropoutConfig;
+  /** Batch normalisation before the hidden layers (default none). */
+  readonly batchNorm?: BatchNormConfig;
 }
 
-/**
- * The search's choice per architecture: its best setting by validation accuracy
- * (results/search/runs.csv; reports/search.html shows every setting and checks these).
- */
-export const CHOSEN: Readonly<Record<string, Chosen>> = {
+/** The first stage's winner per architecture (results/search: optimiser, clipping, ramp). */
+export const FIRST_STAGE: Readonly<Record<string, Chosen>> = {
   "plain-71": { optimizer: adam(3e-4), gradientClip: 1, gradnetRamp: 0.5 },
   "plain-50": { optimizer: adam(3e-4), gradientClip: 1, gradnetRamp: 0.5 },
   highway: { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.5 },
@@ -108,33 +120,83 @@ export const CHOSEN: Readonly<Record<string, Chosen>> = {
   "grelu-leaky-vp": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
 };
 
+/**
+ * The second stage refines each GradNet's first-stage winner one change at a time: the rest of
+ * what the paper and its first author's code offer (orthogonal initialisation, learning-rate
+ * decay, optimiser interpolation, gradual dropout and batch normalisation, a later ramp).
+ */
+export const REFINEMENTS: readonly { name: string; change: (base: Chosen) => Partial<Chosen> }[] = [
+  { name: "orthogonal init", change: () => ({ init: { kind: "orthogonal", gain: Math.SQRT2 } }) },
+  { name: "lr decay x0.1", change: () => ({ decay: 0.1 }) },
+  {
+    name: "optimiser interpolation to momentum",
+    change: (base) => ({
+      optimizer: {
+        kind: "interpolate",
+        from: base.optimizer as BaseOptimizerConfig,
+        to: momentum(0.01),
+      },
+    }),
+  },
+  { name: "gradual dropout 0.1", change: () => ({ dropout: { kind: "gradual", rate: 0.1 } }) },
+  { name: "gradual batch norm", change: () => ({ batchNorm: { kind: "gradual" } }) },
+  { name: "later ramp", change: () => ({ rampStart: 0.25 }) },
+];
+
+/**
+ * The settings of the depth study per architecture: the best of both search stages by
+ * validation accuracy (reports/search.html shows every setting and checks these).
+ */
+export const CHOSEN: Readonly<Record<string, Chosen>> = FIRST_STAGE;
+
+/** The conditions of every search run: depth 50, 5 epochs, seed 1, MNIST, test split unread. */
+export function searchConditions(quick: boolean): Partial<RunConfig> {
+  return {
+    depth: quick ? 20 : 50,
+    epochs: quick ? 1 : 5,
+    seed: 1,
+    dataset: "mnist",
+    evaluateTest: false,
+  };
+}
+
 /** A run of an architecture with given settings. */
 export function configFor(
   entry: ArchitectureEntry,
   settings: Chosen,
   overrides: Partial<RunConfig>,
 ): RunConfig {
+  const epochs = overrides.epochs ?? BASE.epochs;
+  const start = settings.rampStart ?? 0;
   return {
     ...BASE,
     architecture: entry.architecture,
     width: entry.width,
+    init: settings.init ?? BASE.init,
     optimizer: settings.optimizer,
     gradientClip: settings.gradientClip,
     // Baselines ignore g; one fixed schedule keeps their configs (and run ids) unique.
-    schedule: ramp(entry.gradnet ? settings.gradnetRamp : 0.5),
+    schedule: entry.gradnet
+      ? { kind: "window", start, end: Math.min(1, start + settings.gradnetRamp) }
+      : ramp(0.5),
+    learningRateDecay: settings.decay === undefined
+      ? BASE.learningRateDecay
+      : { kind: "exponential", rate: settings.decay, epochs },
+    dropout: settings.dropout ?? BASE.dropout,
+    batchNorm: settings.batchNorm ?? BASE.batchNorm,
     ...overrides,
   };
 }
 
 /**
- * The chosen setting of each architecture in the words of the search page
- * (`settingLabel` of @gradnets/analysis), so that the report can check it against the search.
+ * The run id of each architecture's chosen setting under the search's conditions: the report
+ * checks that it is the search's winner.
  */
-export function chosenLabels(): Map<string, string> {
-  return new Map(ARCHITECTURE_ENTRIES.map((entry) => {
-    const c = CHOSEN[entry.name];
-    const clip = c.gradientClip === null ? ", no clip" : `, clip ${c.gradientClip}`;
-    const ramp = entry.gradnet ? `, ramp ${c.gradnetRamp}` : "";
-    return [entry.name, `${c.optimizer.kind} ${c.optimizer.learningRate}${clip}${ramp}`];
-  }));
+export function chosenSearchRuns(): Map<string, string> {
+  return new Map(
+    ARCHITECTURE_ENTRIES.map((entry) => [
+      entry.name,
+      runId(configFor(entry, CHOSEN[entry.name], searchConditions(false))),
+    ]),
+  );
 }

@@ -7,7 +7,7 @@
 
 import { buildReports, CsvError } from "@gradnets/analysis";
 import { parseOptions, runMain } from "../experiments/_cli.ts";
-import { chosenLabels } from "../experiments/_settings.ts";
+import { chosenSearchRuns } from "../experiments/_settings.ts";
 
 const HELP = `Regenerate the report pages from the result tables.
 
@@ -42,7 +42,7 @@ await runMain(async () => {
     results: values.results,
     out: values.out,
     findings,
-    chosen: chosenLabels(),
+    chosen: chosenSearchRuns(),
   });
   console.error(
     `wrote ${pages.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)}s`,

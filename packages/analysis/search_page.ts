@@ -10,16 +10,33 @@ import { type SearchPoint, searchResultsSpec } from "./specs/search_results.ts";
 import type { Provenance } from "./specs/common.ts";
 import type { RunRow } from "./tables.ts";
 
-/** The setting of a search run in words, e.g. `adam 0.001, clip 1, ramp 0.5`. */
+/**
+ * The setting of a search run in words, e.g. `adam 0.001, clip 1, ramp 0..0.25, orthogonal init`.
+ *
+ * @example
+ * ```ts ignore
+ * settingLabel(run); // "adam 0.0003, no clip, ramp 0..0.25"
+ * ```
+ */
 export function settingLabel(run: RunRow): string {
   const c = run.columns;
-  const optimizer = `${c.optimizer} ${c.optimizer_learning_rate}`;
-  const clip = c.gradient_clip ? `, clip ${c.gradient_clip}` : ", no clip";
+  const optimizer = c.optimizer === "interpolate"
+    ? `${c.optimizer_from} ${c.optimizer_from_learning_rate} -> ${c.optimizer_to} ${c.optimizer_to_learning_rate}`
+    : `${c.optimizer} ${c.optimizer_learning_rate}`;
+  const parts = [optimizer, c.gradient_clip ? `clip ${c.gradient_clip}` : "no clip"];
   // Only GradNets use g; the baselines' schedule is a placeholder.
-  const ramp = c.architecture.startsWith("grelu") && c.schedule === "window"
-    ? `, ramp ${c.schedule_end}`
-    : "";
-  return `${optimizer}${clip}${ramp}`;
+  if (c.architecture.startsWith("grelu") && c.schedule === "window") {
+    parts.push(`ramp ${c.schedule_start}..${c.schedule_end}`);
+  }
+  if (c.init && c.init !== "he") {
+    parts.push(`${c.init}${c.init_gain ? ` ${Number(c.init_gain).toFixed(2)}` : ""} init`);
+  }
+  if (c.learning_rate_decay && c.learning_rate_decay !== "none") {
+    parts.push(`lr x${c.learning_rate_decay_rate} per ${c.learning_rate_decay_epochs} epochs`);
+  }
+  if (c.dropout && c.dropout !== "none") parts.push(`${c.dropout} dropout ${c.dropout_rate}`);
+  if (c.batch_norm && c.batch_norm !== "none") parts.push(`${c.batch_norm} batch norm`);
+  return parts.join(", ");
 }
 
 /**
@@ -51,6 +68,7 @@ export function searchBlocks(
     caption: string,
     data: Record<string, unknown>[],
   ) => Promise<PageBlock>,
+  /** The run id of each architecture's setting in the study, under the search's conditions. */
   chosen?: ReadonlyMap<string, string>,
 ): Promise<PageBlock[]> {
   const winners = searchWinners(runs);
@@ -88,7 +106,6 @@ export function searchBlocks(
       ],
       rows: [...winners.entries()].map(([label, run]) => {
         const tried = runs.filter((r) => r.label === label);
-        const used = chosen?.get(label);
         return [
           label,
           settingLabel(run),
@@ -97,12 +114,20 @@ export function searchBlocks(
             : `${(100 * run.finalValidationAccuracy).toFixed(2)}%`,
           String(tried.length),
           String(tried.filter((r) => r.status === "diverged").length),
-          used === undefined ? "?" : used === settingLabel(run) ? "yes" : `no: ${used}`,
+          usedByStudy(chosen?.get(label), run, runs),
         ];
       }),
     };
     return [overview, table];
   })();
+}
+
+/** "yes" when the study's setting is the winner, otherwise what the study uses instead. */
+function usedByStudy(id: string | undefined, winner: RunRow, runs: readonly RunRow[]): string {
+  if (id === undefined) return "?";
+  if (id === winner.runId) return "yes";
+  const used = runs.find((r) => r.runId === id);
+  return used ? `no: ${settingLabel(used)}` : "no: a setting outside the search";
 }
 
 /** Path of the search's tables under a results root. */
