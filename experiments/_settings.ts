@@ -147,7 +147,12 @@ export const REFINEMENTS: readonly { name: string; change: (base: Chosen) => Par
  * The settings of the depth study per architecture: the best of both search stages by
  * validation accuracy (reports/search.html shows every setting and checks these).
  */
-export const CHOSEN: Readonly<Record<string, Chosen>> = FIRST_STAGE;
+export const CHOSEN: Readonly<Record<string, Chosen>> = {
+  ...FIRST_STAGE,
+  "grelu-leaky": { ...FIRST_STAGE["grelu-leaky"], batchNorm: { kind: "gradual" } },
+  "grelu-vp": { ...FIRST_STAGE["grelu-vp"], decay: 0.1 },
+  "grelu-leaky-vp": { ...FIRST_STAGE["grelu-leaky-vp"], decay: 0.1 },
+};
 
 /** The conditions of every search run: depth 50, 5 epochs, seed 1, MNIST, test split unread. */
 export function searchConditions(quick: boolean): Partial<RunConfig> {

@@ -444,7 +444,7 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
           {
             kind: "html",
             html:
-              `<p>Every architecture gets the same search budget: each combination of optimiser (SGD with momentum 0.9 at learning rates 0.01 and 0.003, Adam at 1e-3 and 3e-4), gradient clipping (global norm 1, or none) and, for GradNets, the length of the ramp of g (the first quarter, the first half or the whole of training), trained for 5 epochs at depth 50 on MNIST. The best setting of each architecture by validation accuracy goes into the depth study; the test split is not evaluated here.</p>`,
+              `<p>Every architecture gets the same search budget: each combination of optimiser (SGD with momentum 0.9 at learning rates 0.01 and 0.003, Adam at 1e-3 and 3e-4), gradient clipping (global norm 1, or none) and, for GradNets, the length of the ramp of g (the first quarter, the first half or the whole of training), trained for 5 epochs at depth 50 on MNIST. A second stage refines each GradNet's best setting one change at a time: orthogonal initialisation, a learning rate falling tenfold over training, interpolation from its optimiser to SGD with momentum, gradual dropout (rate 0.1 g), gradual batch normalisation, and a ramp of g that starts a quarter into training. The best setting of each architecture by validation accuracy goes into the depth study; the test split is not evaluated here.</p>`,
           },
           ...blocks,
           manifestBlock(manifest, "search"),

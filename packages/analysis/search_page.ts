@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { PageBlock } from "./render.ts";
 import { type SearchPoint, searchResultsSpec } from "./specs/search_results.ts";
 import type { Provenance } from "./specs/common.ts";
-import type { RunRow } from "./tables.ts";
+import { baseArchitectureLabel, type RunRow } from "./tables.ts";
 
 /**
  * The setting of a search run in words, e.g. `adam 0.001, clip 1, ramp 0..0.25, orthogonal init`.
@@ -51,9 +51,11 @@ export function settingLabel(run: RunRow): string {
 export function searchWinners(runs: readonly RunRow[]): Map<string, RunRow> {
   const winners = new Map<string, RunRow>();
   for (const run of runs) {
-    const best = winners.get(run.label);
+    // Batch norm and dropout are settings the search tries, not other architectures.
+    const label = baseArchitectureLabel(run.columns);
+    const best = winners.get(label);
     const score = run.finalValidationAccuracy ?? -1;
-    if (!best || score > (best.finalValidationAccuracy ?? -1)) winners.set(run.label, run);
+    if (!best || score > (best.finalValidationAccuracy ?? -1)) winners.set(label, run);
   }
   return winners;
 }
@@ -73,12 +75,12 @@ export function searchBlocks(
 ): Promise<PageBlock[]> {
   const winners = searchWinners(runs);
   const points: SearchPoint[] = runs.map((r) => ({
-    architecture: r.label,
+    architecture: baseArchitectureLabel(r.columns),
     setting: settingLabel(r),
     optimizer: `${r.columns.optimizer} ${r.columns.optimizer_learning_rate}`,
     validationAccuracy: r.finalValidationAccuracy,
     status: r.status,
-    chosen: winners.get(r.label) === r,
+    chosen: winners.get(baseArchitectureLabel(r.columns)) === r,
   }));
   return (async () => {
     const overview = await figure(
@@ -105,7 +107,7 @@ export function searchBlocks(
         "used by the study",
       ],
       rows: [...winners.entries()].map(([label, run]) => {
-        const tried = runs.filter((r) => r.label === label);
+        const tried = runs.filter((r) => baseArchitectureLabel(r.columns) === label);
         return [
           label,
           settingLabel(run),

@@ -110,11 +110,26 @@ export const GRADIENT_NORM_COLUMNS = [
  * ```
  */
 export function architectureLabel(columns: Readonly<Record<string, string>>): string {
+  let label = baseArchitectureLabel(columns);
+  if (columns.batch_norm && columns.batch_norm !== "none") label += `+${columns.batch_norm}-bn`;
+  if (columns.dropout && columns.dropout !== "none") label += `+${columns.dropout}-dropout`;
+  return label;
+}
+
+/**
+ * The label of the hidden layers alone, without batch norm or dropout: `plain-71`, `grelu-vp`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { baseArchitectureLabel } from "@gradnets/analysis";
+ * assert.equal(baseArchitectureLabel({ architecture: "grelu", width: "50", batch_norm: "gradual" }), "grelu");
+ * ```
+ */
+export function baseArchitectureLabel(columns: Readonly<Record<string, string>>): string {
   let label = columns.architecture;
   if (label === "plain") label += `-${columns.width}`;
   if (columns.architecture_variance_preserving === "true") label += "-vp";
-  if (columns.batch_norm && columns.batch_norm !== "none") label += `+${columns.batch_norm}-bn`;
-  if (columns.dropout && columns.dropout !== "none") label += `+${columns.dropout}-dropout`;
   return label;
 }
 
