@@ -1,0 +1,200 @@
+/**
+ * What the report's pages share: the settings and versions behind a figure, the manifest, the
+ * headline table, and writing a figure's SVG and data beside its page.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import type { DepthSummary } from "../aggregate.ts";
+import { formatCsv, type Row, writeFileAtomic } from "../csv.ts";
+import { escapeHtml, type PageBlock, renderSvg } from "../render.ts";
+import type { VegaLiteSpec } from "../specs/common.ts";
+import type { NormCell } from "../specs/gradient_heatmap.ts";
+import type { CurvePoint } from "../specs/learning_curves.ts";
+import type { EpochRow, GradientNormRow, RunRow } from "../tables.ts";
+
+/** Where pages are written and the links every page shows. */
+export interface PageContext {
+  /** The report folder. */
+  readonly out: string;
+  /** Links at the top of every page: [text, href]. */
+  readonly nav: readonly (readonly [string, string])[];
+}
+
+/** Columns of a run that are results or identity, not settings. */
+const NOT_SETTINGS = new Set([
+  "run_id",
+  "status",
+  "epochs_completed",
+  "steps",
+  "diverged_step",
+  "diverged_reason",
+  "final_validation_accuracy",
+  "final_test_accuracy",
+  "best_validation_epoch",
+  "best_validation_accuracy",
+  "test_accuracy_at_best_validation",
+]);
+
+/**
+ * The settings shared by all `runs` (the config columns with one value), as `name value` pairs.
+ *
+ * @example
+ * ```ts ignore
+ * commonSettings(runs); // "init he, optimizer momentum, optimizer_learning_rate 0.01, ..."
+ * ```
+ */
+export function commonSettings(runs: readonly RunRow[]): string {
+  if (runs.length === 0) return "";
+  const columns = Object.keys(runs[0].columns).filter((c) => !NOT_SETTINGS.has(c));
+  const shared = columns.filter((c) => runs.every((r) => r.columns[c] === runs[0].columns[c]))
+    .filter((c) => runs[0].columns[c] !== "");
+  return `Settings: ${shared.map((c) => `${c} ${runs[0].columns[c]}`).join(", ")}.`;
+}
+
+export interface Manifest {
+  runsDeclared: number;
+  runsStored: number;
+  numericsVersion: number;
+  trainedWith: { provenance: Record<string, string>; runs: number }[];
+}
+
+export async function readManifest(dir: string): Promise<Manifest | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
+  } catch {
+    return null;
+  }
+}
+
+export function versionsLine(manifest: Manifest | null): string {
+  if (!manifest) return "Versions: unknown (no manifest.json).";
+  const groups = manifest.trainedWith.map(({ provenance: p, runs }) =>
+    `${runs} runs with tfjs ${p.tfjs ?? "?"} ${p.backend ?? "?"}, Deno ${p.deno ?? "?"}, commit ${
+      (p.commit ?? "unknown").slice(0, 12)
+    }${(p.commit ?? "").endsWith("+dirty") ? "+dirty" : ""} on ${p.machine ?? "?"}`
+  );
+  return `Trained: ${groups.join("; ")}. Numerics version ${manifest.numericsVersion}.`;
+}
+
+export function manifestBlock(manifest: Manifest | null, experiment: string): PageBlock {
+  const text = manifest ? JSON.stringify(manifest, null, 2) : "no manifest.json found";
+  return {
+    kind: "html",
+    html: `<details><summary>Manifest of the ${
+      escapeHtml(experiment)
+    } runs behind this page</summary><pre>${escapeHtml(text)}</pre></details>`,
+  };
+}
+
+export const percent = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(2)}%`);
+
+/**
+ * The headline numbers as a table: one row per architecture, one column per depth, each cell
+ * "mean ± std" of the test accuracy in percent over the seeds, with the number of diverged runs.
+ */
+export function summaryTable(summaries: readonly DepthSummary[], dataset: string): PageBlock {
+  const labels = [...new Set(summaries.map((s) => s.label))];
+  const depths = [...new Set(summaries.map((s) => s.depth))].sort((a, b) => a - b);
+  const cell = (label: string, depth: number) => {
+    const s = summaries.find((x) => x.label === label && x.depth === depth);
+    if (!s) return "";
+    const value = s.mean === null
+      ? "-"
+      : `${(100 * s.mean).toFixed(2)}${s.std === null ? "" : ` ± ${(100 * s.std).toFixed(2)}`}`;
+    return `${value}${s.diverged > 0 ? ` (${s.diverged}/${s.runs} diverged)` : ""}`;
+  };
+  const seeds = [...new Set(summaries.map((s) => s.runs))].join(" or ");
+  return {
+    kind: "table",
+    caption:
+      `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds} ` +
+      `seed(s) (no std for one seed); "-": no epoch completed before the run diverged.`,
+    columns: ["architecture", ...depths.map((d) => `depth ${d}`)],
+    rows: labels.map((label) => [label, ...depths.map((d) => cell(label, d))]),
+  };
+}
+
+/** Writes a figure's SVG and data CSV, and returns its page block. */
+export async function figure(
+  out: string,
+  id: string,
+  spec: VegaLiteSpec,
+  caption: string,
+  data: Row[],
+): Promise<PageBlock> {
+  const svg = await renderSvg(spec);
+  await writeFileAtomic(join(out, "figures", `${id}.svg`), svg);
+  const columns = [...new Set(data.flatMap((row) => Object.keys(row)))];
+  await writeFileAtomic(join(out, "data", `${id}.csv`), formatCsv(columns, data));
+  return {
+    kind: "figure",
+    id,
+    spec,
+    svg,
+    caption:
+      `${caption} Static version: <a href="figures/${id}.svg">figures/${id}.svg</a>; data: <a href="data/${id}.csv">data/${id}.csv</a>.`,
+  };
+}
+
+/** The schedule of g of a run, in words. */
+export function scheduleLabel(run: RunRow): string {
+  const c = run.columns;
+  const reversed = c.schedule_reversed === "true" ? ", reversed" : "";
+  switch (c.schedule) {
+    case "linear":
+      return `linear tau ${c.schedule_tau}${reversed}`;
+    case "window":
+      return `window ${c.schedule_start}..${c.schedule_end}${reversed}`;
+    case "constant":
+      return `constant ${c.schedule_value}${reversed}`;
+    default:
+      return c.schedule ?? "unknown";
+  }
+}
+
+export function curvePoints(
+  runs: readonly RunRow[],
+  epochs: readonly EpochRow[],
+  name: (r: RunRow) => string = (r) => r.label,
+): CurvePoint[] {
+  const byId = new Map(runs.map((r) => [r.runId, r]));
+  return epochs.filter((e) => byId.has(e.runId)).map((e) => {
+    const run = byId.get(e.runId)!;
+    return {
+      architecture: name(run),
+      depth: run.depth,
+      seed: run.seed,
+      epoch: e.epoch,
+      validationAccuracy: e.validationAccuracy,
+      trainLoss: e.trainLoss,
+      g: e.g,
+      schedule: scheduleLabel(run),
+      completed: e.status === "ok",
+    };
+  });
+}
+
+export function normCells(
+  runs: readonly RunRow[],
+  norms: readonly GradientNormRow[],
+  name: (r: RunRow) => string,
+): NormCell[] {
+  const byId = new Map(runs.map((r) => [r.runId, r]));
+  return norms.filter((n) => byId.has(n.runId)).map((n) => ({
+    architecture: name(byId.get(n.runId)!),
+    layer: n.layer,
+    epoch: n.epoch,
+    norm: n.meanNorm,
+  }));
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
