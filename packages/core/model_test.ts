@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { assertAllClose, fixture } from "./_testing.ts";
+import { ARCHITECTURE_CASES, assertAllClose, fixture } from "./_testing.ts";
 import { useBackend } from "./backend.ts";
 import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
 import { layerContext } from "./layers/layer.ts";
@@ -36,12 +36,7 @@ Deno.test("the same seed builds the same weights; another seed other weights", (
 });
 
 const VARIANTS: [string, Partial<RunConfig>][] = [
-  ["grelu", {}],
-  ["grelu-leaky", { architecture: { kind: "grelu-leaky" } }],
-  ["plain", { architecture: { kind: "plain" } }],
-  ["highway", { architecture: { kind: "highway", carryBias: -1 } }],
-  ["residual", { architecture: { kind: "residual" } }],
-  ["rezero", { architecture: { kind: "rezero" } }],
+  ...ARCHITECTURE_CASES,
   ["plain + gradual batch norm", {
     architecture: { kind: "plain" },
     batchNorm: { kind: "gradual" },

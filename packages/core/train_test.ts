@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { batches, type Dataset, loadMnist, shuffledOrder } from "@gradnets/data";
+import { ARCHITECTURE_CASES } from "./_testing.ts";
 import { useBackend } from "./backend.ts";
 import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
 import { layerContext } from "./layers/layer.ts";
@@ -106,12 +107,7 @@ Deno.test("every architecture and GradNet variant trains a few steps on real MNI
     epsilon: 1e-7,
   } as const;
   const variants: [string, Partial<RunConfig>][] = [
-    ["grelu", {}],
-    ["grelu-leaky", { architecture: { kind: "grelu-leaky" } }],
-    ["plain", { architecture: { kind: "plain" } }],
-    ["highway", { architecture: { kind: "highway", carryBias: -2 } }],
-    ["residual", { architecture: { kind: "residual" } }],
-    ["rezero", { architecture: { kind: "rezero" } }],
+    ...ARCHITECTURE_CASES,
     ["gradual dropout", {
       architecture: { kind: "plain" },
       dropout: { kind: "gradual", rate: 0.2 },
