@@ -5,7 +5,15 @@
  * @module
  */
 
-import { buildReports, CsvError } from "@gradnets/analysis";
+import {
+  buildReports,
+  CsvError,
+  headlineGrid,
+  markdownTable,
+  readRuns,
+  summarizeByDepth,
+} from "@gradnets/analysis";
+import { join } from "node:path";
 import { parseOptions, runMain } from "../experiments/_cli.ts";
 import { chosenSearchRuns } from "../experiments/_settings.ts";
 
@@ -17,6 +25,7 @@ Options:
   --results DIR    results root holding depth-study/ and seed-notebook/ (default results)
   --out DIR        where the pages go (default reports)
   --findings FILE  Markdown shown on the index page (default reports/findings.md if present)
+  --table          print the headline table of each dataset as Markdown (nothing is written)
   -h, --help       show this help`;
 
 await runMain(async () => {
@@ -24,10 +33,24 @@ await runMain(async () => {
     results: { type: "string", default: "results" },
     out: { type: "string", default: "reports" },
     findings: { type: "string" },
+    table: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
     console.log(HELP);
+    return;
+  }
+  if (values.table) {
+    const runs = await readRuns(join(values.results, "depth-study"));
+    for (const dataset of [...new Set(runs.map((r) => r.dataset))]) {
+      const { columns, rows } = headlineGrid(
+        summarizeByDepth(runs.filter((r) => r.dataset === dataset)),
+      );
+      console.log(
+        `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over seeds\n`,
+      );
+      console.log(markdownTable(columns, rows));
+    }
     return;
   }
   const findingsPath = values.findings ?? "reports/findings.md";

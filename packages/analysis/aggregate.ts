@@ -105,3 +105,49 @@ export function describe(values: readonly number[]): {
     : Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
   return { mean, std, min: Math.min(...values), max: Math.max(...values) };
 }
+
+/**
+ * The headline numbers as a grid: one row per architecture, one column per depth, each cell
+ * "mean ± std" of the test accuracy in percent over the seeds, with the count of diverged runs.
+ *
+ * @example
+ * ```ts ignore
+ * const { columns, rows } = headlineGrid(summarizeByDepth(runs));
+ * ```
+ */
+export function headlineGrid(
+  summaries: readonly DepthSummary[],
+): { columns: string[]; rows: string[][] } {
+  const labels = [...new Set(summaries.map((s) => s.label))];
+  const depths = [...new Set(summaries.map((s) => s.depth))].sort((a, b) => a - b);
+  const cell = (label: string, depth: number) => {
+    const s = summaries.find((x) => x.label === label && x.depth === depth);
+    if (!s) return "";
+    const value = s.mean === null
+      ? "-"
+      : `${(100 * s.mean).toFixed(2)}${s.std === null ? "" : ` ± ${(100 * s.std).toFixed(2)}`}`;
+    return `${value}${s.diverged > 0 ? ` (${s.diverged}/${s.runs} diverged)` : ""}`;
+  };
+  return {
+    columns: ["architecture", ...depths.map((d) => `depth ${d}`)],
+    rows: labels.map((label) => [label, ...depths.map((d) => cell(label, d))]),
+  };
+}
+
+/**
+ * A grid as a Markdown table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { markdownTable } from "@gradnets/analysis";
+ * assert.equal(markdownTable(["a", "b"], [["1", "2"]]), "| a | b |\n| --- | --- |\n| 1 | 2 |\n");
+ * ```
+ */
+export function markdownTable(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |\n`;
+  return line(columns) + line(columns.map(() => "---")) + rows.map(line).join("");
+}

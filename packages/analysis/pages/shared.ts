@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import type { DepthSummary } from "../aggregate.ts";
+import { type DepthSummary, headlineGrid } from "../aggregate.ts";
 import { formatCsv, type Row, writeFileAtomic } from "../csv.ts";
 import { escapeHtml, type PageBlock, renderSvg } from "../render.ts";
 import type { VegaLiteSpec } from "../specs/common.ts";
@@ -95,24 +95,13 @@ export const percent = (x: number | null) => (x === null ? "-" : `${(100 * x).to
  * "mean ± std" of the test accuracy in percent over the seeds, with the number of diverged runs.
  */
 export function summaryTable(summaries: readonly DepthSummary[], dataset: string): PageBlock {
-  const labels = [...new Set(summaries.map((s) => s.label))];
-  const depths = [...new Set(summaries.map((s) => s.depth))].sort((a, b) => a - b);
-  const cell = (label: string, depth: number) => {
-    const s = summaries.find((x) => x.label === label && x.depth === depth);
-    if (!s) return "";
-    const value = s.mean === null
-      ? "-"
-      : `${(100 * s.mean).toFixed(2)}${s.std === null ? "" : ` ± ${(100 * s.std).toFixed(2)}`}`;
-    return `${value}${s.diverged > 0 ? ` (${s.diverged}/${s.runs} diverged)` : ""}`;
-  };
   const seeds = [...new Set(summaries.map((s) => s.runs))].join(" or ");
   return {
     kind: "table",
     caption:
       `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds} ` +
       `seed(s) (no std for one seed); "-": no epoch completed before the run diverged.`,
-    columns: ["architecture", ...depths.map((d) => `depth ${d}`)],
-    rows: labels.map((label) => [label, ...depths.map((d) => cell(label, d))]),
+    ...headlineGrid(summaries),
   };
 }
 
