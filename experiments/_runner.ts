@@ -19,7 +19,14 @@ import {
   validateConfig,
 } from "@gradnets/core";
 import { IdxError, readMnistFiles } from "@gradnets/data";
-import { buildReports, CsvError, loadRun, writeFileAtomic, writeResults } from "@gradnets/analysis";
+import {
+  buildReports,
+  CsvError,
+  FindingsError,
+  loadRun,
+  writeFileAtomic,
+  writeResults,
+} from "@gradnets/analysis";
 import { join } from "node:path";
 import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./_cli.ts";
 import { estimateSeconds } from "./_estimate.ts";
@@ -164,7 +171,8 @@ export async function experimentMain(experiments: readonly Experiment[]): Promis
       if (!ok) Deno.exit(1);
     },
     (error) =>
-      error instanceof ConfigError || error instanceof IdxError || error instanceof CsvError,
+      error instanceof ConfigError || error instanceof IdxError || error instanceof CsvError ||
+      error instanceof FindingsError,
   );
 }
 

@@ -8,13 +8,15 @@
 import {
   buildReports,
   CsvError,
+  FindingsError,
   headlineGrid,
   markdownTable,
   readRuns,
+  readTimings,
   summarizeByDepth,
 } from "@gradnets/analysis";
 import { join } from "node:path";
-import { parseOptions, runMain } from "../experiments/_cli.ts";
+import { formatDuration, parseOptions, runMain } from "../experiments/_cli.ts";
 import { chosenSearchRuns } from "../experiments/_settings.ts";
 
 const HELP = `Regenerate the report pages from the result tables.
@@ -25,7 +27,9 @@ Options:
   --results DIR    results root holding depth-study/ and seed-notebook/ (default results)
   --out DIR        where the pages go (default reports)
   --findings FILE  Markdown shown on the index page (default reports/findings.md if present)
-  --table          print the headline table of each dataset as Markdown (nothing is written)
+  --table          print the headline tables of each dataset as Markdown (at the best validation
+                   epoch, and after the last epoch) and the study's compute time; nothing is
+                   written
   -h, --help       show this help`;
 
 await runMain(async () => {
@@ -41,16 +45,27 @@ await runMain(async () => {
     return;
   }
   if (values.table) {
-    const runs = await readRuns(join(values.results, "depth-study"));
+    const study = join(values.results, "depth-study");
+    const runs = await readRuns(study);
     for (const dataset of [...new Set(runs.map((r) => r.dataset))]) {
-      const { columns, rows } = headlineGrid(
-        summarizeByDepth(runs.filter((r) => r.dataset === dataset)),
-      );
+      const summaries = summarizeByDepth(runs.filter((r) => r.dataset === dataset));
+      const best = headlineGrid(summaries);
       console.log(
         `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over seeds\n`,
       );
-      console.log(markdownTable(columns, rows));
+      console.log(markdownTable(best.columns, best.rows));
+      const final = headlineGrid(summaries, "final");
+      console.log(
+        `${dataset}: test accuracy (%) after the last epoch (g = 1), mean ± std over seeds\n`,
+      );
+      console.log(markdownTable(final.columns, final.rows));
     }
+    // Wall-clock seconds of every epoch of every stored run, summed: the study's compute.
+    const seconds = (await readTimings(study)).reduce((sum, t) => sum + t.seconds, 0);
+    console.log(
+      `Compute: ${formatDuration(seconds)} of training over ${runs.length} runs ` +
+        `(sum of ${join(study, "timings.csv")}).`,
+    );
     return;
   }
   const findingsPath = values.findings ?? "reports/findings.md";
@@ -70,4 +85,4 @@ await runMain(async () => {
   console.error(
     `wrote ${pages.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)}s`,
   );
-}, (error) => error instanceof CsvError);
+}, (error) => error instanceof CsvError || error instanceof FindingsError);

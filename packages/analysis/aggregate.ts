@@ -27,9 +27,26 @@ export interface DepthSummary {
   readonly std: number | null;
   readonly min: number | null;
   readonly max: number | null;
-  /** Mean final test accuracy of the completed runs (after the last epoch, no early stopping). */
-  readonly finalMean: number | null;
+  /**
+   * Final test accuracy (after the last epoch, no early stopping: every GradNet is then its
+   * final architecture) of the completed runs: mean, sample std, minimum and maximum.
+   */
+  readonly final: Statistics;
+  /** Runs with a final test accuracy (completed runs). */
+  readonly finalMeasured: number;
 }
+
+/** Mean, sample standard deviation, minimum and maximum of some values (null for none). */
+export interface Statistics {
+  readonly mean: number | null;
+  /** Null for fewer than two values. */
+  readonly std: number | null;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+/** Which accuracy a summary cell shows: at the best validation epoch, or after the last epoch. */
+export type AccuracyKind = "best-validation" | "final";
 
 /**
  * The accuracy reported for a run: test accuracy at its best validation epoch.
@@ -73,7 +90,8 @@ export function summarizeByDepth(runs: readonly RunRow[]): DepthSummary[] {
       diverged: group.filter((r) => r.status === "diverged").length,
       measured: accuracies.length,
       ...stats,
-      finalMean: finals.length === 0 ? null : finals.reduce((a, b) => a + b, 0) / finals.length,
+      final: describe(finals),
+      finalMeasured: finals.length,
     };
   });
   return summaries.sort((a, b) =>
@@ -92,12 +110,7 @@ export function summarizeByDepth(runs: readonly RunRow[]): DepthSummary[] {
  * assert.deepEqual(describe([1, 2, 3]), { mean: 2, std: 1, min: 1, max: 3 });
  * ```
  */
-export function describe(values: readonly number[]): {
-  mean: number | null;
-  std: number | null;
-  min: number | null;
-  max: number | null;
-} {
+export function describe(values: readonly number[]): Statistics {
   if (values.length === 0) return { mean: null, std: null, min: null, max: null };
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const std = values.length < 2
@@ -107,26 +120,55 @@ export function describe(values: readonly number[]): {
 }
 
 /**
+ * One summary as the text of a table cell: "mean ± std" of the test accuracy in percent, with
+ * the count of diverged runs; "-" when no run has that accuracy.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { summaryCell, summarizeByDepth } from "@gradnets/analysis";
+ * const run = (seed: number, best: number, final: number) => ({
+ *   runId: `r${seed}`, dataset: "mnist", architecture: "grelu", label: "grelu", depth: 50,
+ *   width: 50, seed, epochs: 20, status: "completed" as const, divergedStep: null,
+ *   divergedReason: null, finalTestAccuracy: final, finalValidationAccuracy: final,
+ *   bestValidationEpoch: 3, bestValidationAccuracy: best, testAccuracyAtBestValidation: best,
+ *   columns: {},
+ * });
+ * const [summary] = summarizeByDepth([run(1, 0.95, 0.9), run(2, 0.97, 0.92)]);
+ * assert.equal(summaryCell(summary), "96.00 ± 1.41");
+ * assert.equal(summaryCell(summary, "final"), "91.00 ± 1.41");
+ * ```
+ */
+export function summaryCell(summary: DepthSummary, kind: AccuracyKind = "best-validation"): string {
+  const stats: Statistics = kind === "final" ? summary.final : summary;
+  const value = stats.mean === null
+    ? "-"
+    : `${(100 * stats.mean).toFixed(2)}${
+      stats.std === null ? "" : ` ± ${(100 * stats.std).toFixed(2)}`
+    }`;
+  return `${value}${summary.diverged > 0 ? ` (${summary.diverged}/${summary.runs} diverged)` : ""}`;
+}
+
+/**
  * The headline numbers as a grid: one row per architecture, one column per depth, each cell
- * "mean ± std" of the test accuracy in percent over the seeds, with the count of diverged runs.
+ * "mean ± std" of the test accuracy in percent over the seeds ({@linkcode summaryCell}), at the
+ * best validation epoch or, with `kind` "final", after the last epoch.
  *
  * @example
  * ```ts ignore
  * const { columns, rows } = headlineGrid(summarizeByDepth(runs));
+ * const final = headlineGrid(summarizeByDepth(runs), "final");
  * ```
  */
 export function headlineGrid(
   summaries: readonly DepthSummary[],
+  kind: AccuracyKind = "best-validation",
 ): { columns: string[]; rows: string[][] } {
   const labels = [...new Set(summaries.map((s) => s.label))];
   const depths = [...new Set(summaries.map((s) => s.depth))].sort((a, b) => a - b);
   const cell = (label: string, depth: number) => {
     const s = summaries.find((x) => x.label === label && x.depth === depth);
-    if (!s) return "";
-    const value = s.mean === null
-      ? "-"
-      : `${(100 * s.mean).toFixed(2)}${s.std === null ? "" : ` ± ${(100 * s.std).toFixed(2)}`}`;
-    return `${value}${s.diverged > 0 ? ` (${s.diverged}/${s.runs} diverged)` : ""}`;
+    return s ? summaryCell(s, kind) : "";
   };
   return {
     columns: ["architecture", ...depths.map((d) => `depth ${d}`)],

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, summarizeByDepth } from "./aggregate.ts";
+import { describe, headlineGrid, summarizeByDepth } from "./aggregate.ts";
 import type { RunRow } from "./tables.ts";
 
 function run(
@@ -52,8 +52,27 @@ Deno.test("summarizeByDepth: mean, sample std, min and max over seeds, computed 
   // The diverged run with a pre-divergence accuracy counts; the one without does not.
   assert.deepEqual([plain.runs, plain.diverged, plain.measured], [3, 2, 2]);
   assert.ok(Math.abs(plain.mean! - 0.4) < 1e-12);
-  assert.equal(plain.finalMean, 0.5);
+  // After the last epoch only completed runs count: one of the three plain runs.
+  assert.deepEqual(plain.final, { mean: 0.5, std: null, min: 0.5, max: 0.5 });
+  assert.equal(plain.finalMeasured, 1);
   assert.equal(summaries[0].std, null);
+});
+
+Deno.test("headlineGrid: one row per label, one column per depth, either accuracy", () => {
+  const summaries = summarizeByDepth([
+    run("plain", 10, 1, 0.9),
+    run("plain", 10, 2, 0.8),
+    run("plain", 50, 1, 0.4, "diverged"),
+  ]);
+  const best = headlineGrid(summaries);
+  assert.deepEqual(best.columns, ["architecture", "depth 10", "depth 50"]);
+  assert.deepEqual(best.rows, [["plain", "85.00 ± 7.07", "40.00 (1/1 diverged)"]]);
+  // The fixture's final accuracy equals its best; the diverged run has none.
+  assert.deepEqual(headlineGrid(summaries, "final").rows, [[
+    "plain",
+    "85.00 ± 7.07",
+    "- (1/1 diverged)",
+  ]]);
 });
 
 Deno.test("describe handles empty and single inputs", () => {

@@ -28,10 +28,59 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
-    return await view.toSVG();
+    return diffableSvg(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * An SVG document with one element per line. Vega writes the whole document on one line, so
+ * one new run in a study would rewrite megabytes of committed report text; with a line per mark,
+ * a regenerated figure's diff shows only the marks that changed. Text elements keep their
+ * `tspan` children on their line: whitespace there would be rendered.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { diffableSvg } from "@gradnets/analysis";
+ * assert.equal(diffableSvg('<svg><g><path d="M0,0"/></g></svg>'), '<svg>\n<g>\n<path d="M0,0"/>\n</g>\n</svg>');
+ * ```
+ */
+export function diffableSvg(svg: string): string {
+  return svg.replace(/>(?=<(?!\/?tspan\b))/g, ">\n");
+}
+
+/**
+ * JSON with every array of objects written one element per line (everything else compact), so
+ * that the data inlined in a page diffs row by row. `JSON.parse` gives back the same value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lineJson } from "@gradnets/analysis";
+ * const value = { data: { values: [{ x: 1 }, { x: 2 }] }, mark: "point" };
+ * assert.equal(lineJson(value), '{"data":{"values":[\n{"x":1},\n{"x":2}\n]},"mark":"point"}');
+ * assert.deepEqual(JSON.parse(lineJson(value)), value);
+ * ```
+ */
+export function lineJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    const items = value.map((item) => item === undefined ? "null" : lineJson(item));
+    const rows = value.length > 0 &&
+      value.every((item) => item !== null && typeof item === "object" && !Array.isArray(item));
+    return rows ? `[\n${items.join(",\n")}\n]` : `[${items.join(",")}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
+      return JSON.stringify(value);
+    }
+    const entries = Object.entries(value).filter(([, v]) =>
+      v !== undefined && typeof v !== "function" && typeof v !== "symbol"
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${lineJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
 
 /** The folder of an npm package in node_modules (its `exports` may hide package.json). */
@@ -100,7 +149,8 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; } caption { text-align: left; color: #555; padding-bottom: 0.4em; }
 .vega-embed { display: block; } details { margin: 1em 0; } pre { white-space: pre-wrap; font-size: 0.8em; }
-noscript img { max-width: 100%; }`;
+noscript img { max-width: 100%; }
+.notice { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; }`;
 
 /**
  * A self-contained HTML page: the figures render with the inlined vega bundles; without
@@ -133,7 +183,7 @@ export async function htmlPage(page: Page): Promise<string> {
       );
       embeds.push(
         `vegaEmbed(${JSON.stringify(`#${block.id}`)}, ${
-          scriptSafe(JSON.stringify(block.spec))
+          scriptSafe(lineJson(block.spec))
         }, { renderer: "svg", actions: { export: true, source: true, compiled: false, editor: false } }).catch((error) => console.error(error));`,
       );
     }

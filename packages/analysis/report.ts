@@ -14,6 +14,8 @@
  */
 
 import { join } from "node:path";
+import { summarizeByDepth } from "./aggregate.ts";
+import { fillFindings } from "./findings.ts";
 import { indexPage } from "./pages/index.ts";
 import { depthStudyPages } from "./pages/depth_study.ts";
 import { notebookPage } from "./pages/notebook.ts";
@@ -31,7 +33,10 @@ export interface ReportOptions {
   readonly results: string;
   /** Where the pages go. */
   readonly out: string;
-  /** Markdown of the findings shown on the index page (optional). */
+  /**
+   * Markdown of the findings shown on the index page (optional), with placeholders for the
+   * study's numbers (see {@linkcode fillFindings}).
+   */
   readonly findings?: string;
   /** Depth of the gradient-norm heatmaps of the depth study. Default 50. */
   readonly heatmapDepth?: number;
@@ -41,7 +46,8 @@ export interface ReportOptions {
 
 /**
  * Builds every page from the tables under `options.results`, into `options.out`. Experiments
- * without tables are skipped. Returns the paths written (pages only), the index first.
+ * without tables are skipped. Returns the paths written (pages only), the index first. A bad
+ * placeholder in the findings throws {@linkcode FindingsError} before any page is written.
  *
  * @example
  * ```ts ignore
@@ -56,6 +62,10 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   const hasSearch = await exists(join(searchDir(options.results), "runs.csv"));
   const studyRuns = hasStudy ? await readRuns(study) : [];
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
+  // Filled first: a bad placeholder must stop the report before any page is replaced.
+  const findings = options.findings === undefined
+    ? undefined
+    : fillFindings(options.findings, summarizeByDepth(studyRuns));
   const ctx: PageContext = {
     out: options.out,
     nav: [
@@ -75,6 +85,6 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   }
   if (hasNotebook) written.push(await notebookPage(ctx, notebook));
   if (hasSearch) written.push(await searchPage(ctx, options.results, options.chosen));
-  written.unshift(await indexPage(ctx, datasets, headlines, studyManifest, options.findings));
+  written.unshift(await indexPage(ctx, datasets, headlines, studyManifest, findings));
   return written;
 }

@@ -232,3 +232,29 @@ export async function readGradientNorms(dir: string): Promise<GradientNormRow[]>
     maxNorm: num(row, "max_norm", i) ?? NaN,
   }));
 }
+
+/** A row of timings.csv: wall-clock seconds of one epoch of one run. */
+export interface TimingRow {
+  readonly runId: string;
+  readonly epoch: number;
+  readonly seconds: number;
+}
+
+/**
+ * Reads an experiment's timings.csv.
+ *
+ * @example
+ * ```ts ignore
+ * const timings = await readTimings("results/depth-study");
+ * const seconds = timings.reduce((sum, t) => sum + t.seconds, 0);
+ * ```
+ */
+export async function readTimings(dir: string): Promise<TimingRow[]> {
+  const path = join(dir, "timings.csv");
+  const num = numberParser(path);
+  return (await readCsv(path, ["run_id", "epoch", "seconds"])).map((row, i) => {
+    const seconds = num(row, "seconds", i);
+    if (seconds === null) throw new CsvError(path, `row ${i + 2}, column seconds: empty`);
+    return { runId: row.run_id, epoch: num(row, "epoch", i) ?? 0, seconds };
+  });
+}

@@ -18,6 +18,7 @@ import {
   commonSettings,
   curvePoints,
   figure,
+  incompleteNotice,
   type Manifest,
   manifestBlock,
   normCells,
@@ -77,7 +78,8 @@ export async function depthStudyPages(
         })),
       );
       const table = summaryTable(summaries, dataset);
-      headlines.set(dataset, [headline, table]);
+      const finalTable = summaryTable(summaries, dataset, "final");
+      headlines.set(dataset, [headline, table, finalTable]);
       const curves = await figure(
         options.out,
         `${dataset}-learning-curves`,
@@ -92,7 +94,13 @@ export async function depthStudyPages(
       const depth = options.heatmapDepth ?? 50;
       const firstSeed = Math.min(...runs.map((r) => r.seed));
       const heatRuns = runs.filter((r) => r.depth === depth && r.seed === firstSeed);
-      const blocks: PageBlock[] = [headline, table, curves];
+      const blocks: PageBlock[] = [
+        ...incompleteNotice(studyManifest),
+        headline,
+        table,
+        finalTable,
+        curves,
+      ];
       if (heatRuns.length > 0) {
         const cells = normCells(heatRuns, norms, (r) => r.label);
         blocks.push(

@@ -9,7 +9,7 @@ import { marked } from "marked";
 import { join } from "node:path";
 import { writeFileAtomic } from "../csv.ts";
 import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
-import { type Manifest, manifestBlock, type PageContext } from "./shared.ts";
+import { incompleteNotice, type Manifest, manifestBlock, type PageContext } from "./shared.ts";
 
 /**
  * Writes `index.html`.
@@ -29,6 +29,7 @@ export async function indexPage(
   const options = { out: ctx.out, findings };
   const nav = ctx.nav;
   const index: PageBlock[] = [
+    ...incompleteNotice(studyManifest),
     {
       kind: "html",
       html:

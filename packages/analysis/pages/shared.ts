@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { type DepthSummary, headlineGrid } from "../aggregate.ts";
+import { type AccuracyKind, type DepthSummary, headlineGrid } from "../aggregate.ts";
 import { formatCsv, type Row, writeFileAtomic } from "../csv.ts";
 import { escapeHtml, type PageBlock, renderSvg } from "../render.ts";
 import type { VegaLiteSpec } from "../specs/common.ts";
@@ -75,7 +75,25 @@ export function versionsLine(manifest: Manifest | null): string {
       (p.commit ?? "unknown").slice(0, 12)
     }${(p.commit ?? "").endsWith("+dirty") ? "+dirty" : ""} on ${p.machine ?? "?"}`
   );
-  return `Trained: ${groups.join("; ")}. Numerics version ${manifest.numericsVersion}.`;
+  const incomplete = manifest.runsStored < manifest.runsDeclared
+    ? ` Incomplete: ${manifest.runsStored} of ${manifest.runsDeclared} runs stored.`
+    : "";
+  return `Trained: ${
+    groups.join("; ")
+  }. Numerics version ${manifest.numericsVersion}.${incomplete}`;
+}
+
+/**
+ * A notice for the top of a page while a study is incomplete (some declared runs not stored
+ * yet), so that nobody reads partial results as the study's answer; nothing once it is complete.
+ */
+export function incompleteNotice(manifest: Manifest | null): PageBlock[] {
+  if (!manifest || manifest.runsStored >= manifest.runsDeclared) return [];
+  return [{
+    kind: "html",
+    html:
+      `<p class="notice"><strong>Partial results:</strong> ${manifest.runsStored} of the ${manifest.runsDeclared} declared runs of the depth study are stored. The study is still running (<code>deno task experiment</code> resumes it); figures and tables show the runs stored so far, and a missing cell is a run not trained yet.</p>`,
+  }];
 }
 
 export function manifestBlock(manifest: Manifest | null, experiment: string): PageBlock {
@@ -92,17 +110,22 @@ export const percent = (x: number | null) => (x === null ? "-" : `${(100 * x).to
 
 /**
  * The headline numbers as a table: one row per architecture, one column per depth, each cell
- * "mean ± std" of the test accuracy in percent over the seeds, with the number of diverged runs.
+ * "mean ± std" of the test accuracy in percent over the seeds, with the number of diverged runs;
+ * at the best validation epoch, or after the last epoch (`kind` "final").
  */
-export function summaryTable(summaries: readonly DepthSummary[], dataset: string): PageBlock {
+export function summaryTable(
+  summaries: readonly DepthSummary[],
+  dataset: string,
+  kind: AccuracyKind = "best-validation",
+): PageBlock {
   const seeds = [...new Set(summaries.map((s) => s.runs))].join(" or ");
-  return {
-    kind: "table",
-    caption:
-      `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds} ` +
-      `seed(s) (no std for one seed); "-": no epoch completed before the run diverged.`,
-    ...headlineGrid(summaries),
-  };
+  const caption = kind === "final"
+    ? `${dataset}: test accuracy (%) after the last epoch, when every GradNet has become its ` +
+      `final architecture (g = 1), mean ± std over ${seeds} seed(s) (no std for one seed); ` +
+      `"-": every run diverged.`
+    : `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds} ` +
+      `seed(s) (no std for one seed); "-": no epoch completed before the run diverged.`;
+  return { kind: "table", caption, ...headlineGrid(summaries, kind) };
 }
 
 /** Writes a figure's SVG and data CSV, and returns its page block. */

@@ -1,0 +1,145 @@
+// The report as a reader and a reviewer meet it: `deno task report` on fixture results, the
+// findings' placeholders, the notice on partial results, and pages whose regenerated text diffs
+// line by line (one new run must not rewrite megabytes of committed report).
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { buildReports, headlineGrid, readRuns, summarizeByDepth } from "@gradnets/analysis";
+import { assertCleanError, runScript } from "./_command.ts";
+import { writeFixtureResults } from "./_fixtures.ts";
+
+const report = (...args: string[]) => runScript("scripts/report.ts", ...args);
+
+async function fixture(): Promise<{ dir: string; results: string; reports: string }> {
+  const dir = await Deno.makeTempDir();
+  const results = join(dir, "results");
+  await writeFixtureResults(results);
+  return { dir, results, reports: join(dir, "reports") };
+}
+
+Deno.test("findings: placeholders take the numbers of the headline tables", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    const findings = join(dir, "findings.md");
+    await Deno.writeTextFile(
+      findings,
+      "GReLU at 50: {{mnist/grelu/50}}; after the last epoch: {{mnist/grelu/50/final}}.\n",
+    );
+    const result = await report("--results", results, "--out", reports, "--findings", findings);
+    assert.equal(result.code, 0, result.stderr);
+    const summaries = summarizeByDepth(
+      (await readRuns(join(results, "depth-study"))).filter((r) => r.dataset === "mnist"),
+    );
+    const row = (kind: "best-validation" | "final") =>
+      headlineGrid(summaries, kind).rows.find((r) => r[0] === "grelu")!;
+    const best = row("best-validation")[2], final = row("final")[2];
+    assert.match(best, /^\d+\.\d\d ± \d+\.\d\d$/);
+    const index = await Deno.readTextFile(join(reports, "index.html"));
+    assert.ok(
+      index.includes(`GReLU at 50: ${best}; after the last epoch: ${final}.`),
+      "the filled sentence is on the index page",
+    );
+    assert.doesNotMatch(index, /\{\{/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("findings: a placeholder naming no architecture exits 2, no page replaced", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    await Deno.mkdir(reports);
+    await Deno.writeTextFile(join(reports, "index.html"), "previous report");
+    const findings = join(dir, "findings.md");
+    await Deno.writeTextFile(findings, "GReLU at 50: {{mnist/gerlu/50}}.\n");
+    const result = await report("--results", results, "--out", reports, "--findings", findings);
+    assertCleanError(result, /\{\{mnist\/gerlu\/50\}\}.*architecture label "gerlu"/);
+    assert.equal(await Deno.readTextFile(join(reports, "index.html")), "previous report");
+    assert.deepEqual([...Deno.readDirSync(reports)].map((e) => e.name), ["index.html"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("report --table prints both headline tables and the compute time", async () => {
+  const { dir, results } = await fixture();
+  try {
+    const result = await report("--results", results, "--table");
+    assert.equal(result.code, 0, result.stderr);
+    for (const dataset of ["mnist", "fashion-mnist"]) {
+      assert.match(result.stdout, new RegExp(`${dataset}: test accuracy \\(%\\) at the best`));
+      assert.match(result.stdout, new RegExp(`${dataset}: test accuracy \\(%\\) after the last`));
+    }
+    assert.match(result.stdout, /\| architecture \| depth 10 \| depth 50 \|/);
+    // 16 runs, 4 epochs (0..3) of 1 s each, but the diverged ones stop after epoch 2.
+    const runs = await readRuns(join(results, "depth-study"));
+    const seconds = runs.reduce((s, r) => s + (r.status === "diverged" ? 3 : 4), 0);
+    assert.equal(seconds, 62);
+    assert.match(result.stdout, /Compute: 1m02s of training over 16 runs/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("pages say when the study is incomplete, and only then", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    const manifest = (stored: number) =>
+      JSON.stringify({
+        experiment: "depth-study",
+        runsDeclared: 20,
+        runsStored: stored,
+        numericsVersion: 2,
+        trainedWith: [],
+      });
+    await Deno.writeTextFile(join(results, "depth-study", "manifest.json"), manifest(16));
+    await buildReports({ results, out: reports });
+    for (const page of ["index.html", "mnist.html"]) {
+      const html = await Deno.readTextFile(join(reports, page));
+      assert.match(html, /Partial results:<\/strong> 16 of the 20 declared runs/, page);
+    }
+    const svg = await Deno.readTextFile(join(reports, "figures", "mnist-accuracy-vs-depth.svg"));
+    assert.match(svg, /Incomplete: 16 of 20 runs stored\./);
+    await Deno.writeTextFile(join(results, "depth-study", "manifest.json"), manifest(20));
+    await buildReports({ results, out: reports });
+    assert.doesNotMatch(await Deno.readTextFile(join(reports, "index.html")), /Partial results/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("regenerated pages diff line by line: one run more changes few lines", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    const study = join(results, "depth-study");
+    // The same study without its last run, then with it.
+    const runsCsv = await Deno.readTextFile(join(study, "runs.csv"));
+    const lines = runsCsv.trimEnd().split(/\r?\n/);
+    const last = lines.at(-1)!.split(",")[0];
+    await Deno.writeTextFile(join(study, "runs.csv"), lines.slice(0, -1).join("\r\n") + "\r\n");
+    await buildReports({ results, out: reports });
+    const before = await Deno.readTextFile(join(reports, "mnist.html"));
+    await Deno.writeTextFile(join(study, "runs.csv"), runsCsv);
+    await buildReports({ results, out: reports });
+    const after = await Deno.readTextFile(join(reports, "mnist.html"));
+    assert.notEqual(before, after);
+    // Lines of `after` that `before` lacks, as a diff would count them (a multiset difference).
+    const counts = new Map<string, number>();
+    for (const line of before.split("\n")) counts.set(line, (counts.get(line) ?? 0) + 1);
+    let added = 0;
+    for (const line of after.split("\n")) {
+      const n = counts.get(line) ?? 0;
+      if (n > 0) counts.set(line, n - 1);
+      else added += line.length + 1;
+    }
+    assert.ok(
+      added < after.length / 10,
+      `adding run ${last} rewrote ${added} of ${after.length} characters`,
+    );
+    // Figures: one SVG element per line, not one line per document.
+    const svg = await Deno.readTextFile(join(reports, "figures", "mnist-learning-curves.svg"));
+    assert.ok(svg.split("\n").length > 50);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
