@@ -115,13 +115,14 @@ Deno.test("regenerated pages diff line by line: one run more changes few lines",
     // The same study without its last run, then with it.
     const runsCsv = await Deno.readTextFile(join(study, "runs.csv"));
     const lines = runsCsv.trimEnd().split(/\r?\n/);
-    const last = lines.at(-1)!.split(",")[0];
+    const [last, dataset] = lines.at(-1)!.split(",");
+    const page = join(reports, `${dataset}.html`);
     await Deno.writeTextFile(join(study, "runs.csv"), lines.slice(0, -1).join("\r\n") + "\r\n");
     await buildReports({ results, out: reports });
-    const before = await Deno.readTextFile(join(reports, "mnist.html"));
+    const before = await Deno.readTextFile(page);
     await Deno.writeTextFile(join(study, "runs.csv"), runsCsv);
     await buildReports({ results, out: reports });
-    const after = await Deno.readTextFile(join(reports, "mnist.html"));
+    const after = await Deno.readTextFile(page);
     assert.notEqual(before, after);
     // Lines of `after` that `before` lacks, as a diff would count them (a multiset difference).
     const counts = new Map<string, number>();
@@ -137,8 +138,36 @@ Deno.test("regenerated pages diff line by line: one run more changes few lines",
       `adding run ${last} rewrote ${added} of ${after.length} characters`,
     );
     // Figures: one SVG element per line, not one line per document.
-    const svg = await Deno.readTextFile(join(reports, "figures", "mnist-learning-curves.svg"));
+    const svg = await Deno.readTextFile(
+      join(reports, "figures", `${dataset}-learning-curves.svg`),
+    );
     assert.ok(svg.split("\n").length > 50);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the same tables give the same report, byte for byte", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    const snapshot = async () => {
+      const files: Record<string, string> = {};
+      for (const sub of ["", "figures", "data"]) {
+        for (const entry of Deno.readDirSync(join(reports, sub))) {
+          if (entry.isFile) {
+            files[join(sub, entry.name)] = await Deno.readTextFile(join(reports, sub, entry.name));
+          }
+        }
+      }
+      return files;
+    };
+    const findings = "{{mnist/grelu/50}} and {{fashion-mnist/plain-50/50/final}}";
+    await buildReports({ results, out: reports, findings });
+    const first = await snapshot();
+    await buildReports({ results, out: reports, findings });
+    const second = await snapshot();
+    assert.ok(Object.keys(first).length >= 15, Object.keys(first).join());
+    assert.deepEqual(second, first);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

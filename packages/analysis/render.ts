@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 import type { VegaLiteSpec } from "./specs/common.ts";
 
 /**
- * Renders a Vega-Lite spec to an SVG document.
+ * Renders a Vega-Lite spec to an SVG document, one element per line; the same spec always gives
+ * the same bytes. `idPrefix` is put before the ids of its gradients and clip paths.
  *
  * @example
  * ```ts
@@ -24,11 +25,18 @@ import type { VegaLiteSpec } from "./specs/common.ts";
  * assert.match(svg, /^<svg/);
  * ```
  */
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+export async function renderSvg(spec: VegaLiteSpec, idPrefix = ""): Promise<string> {
   const compiled = vegaLite.compile(spec as unknown as vegaLite.TopLevelSpec).spec;
+  // Vega numbers gradients and clip paths with process-wide counters: without a reset, the same
+  // spec renders to other bytes depending on what was rendered before it.
+  vega.resetSVGDefIds();
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
-    return diffableSvg(await view.toSVG());
+    const svg = diffableSvg(await view.toSVG());
+    // A prefix keeps the ids unique when several figures are inlined in one page.
+    return idPrefix === ""
+      ? svg
+      : svg.replace(/(id="|url\(#)(gradient_\d+|clip\d+)/g, `$1${idPrefix}$2`);
   } finally {
     view.finalize();
   }

@@ -136,7 +136,7 @@ export async function figure(
   caption: string,
   data: Row[],
 ): Promise<PageBlock> {
-  const svg = await renderSvg(spec);
+  const svg = await renderSvg(spec, `${id}-`);
   await writeFileAtomic(join(out, "figures", `${id}.svg`), svg);
   const columns = [...new Set(data.flatMap((row) => Object.keys(row)))];
   await writeFileAtomic(join(out, "data", `${id}.csv`), formatCsv(columns, data));
