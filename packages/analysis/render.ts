@@ -158,6 +158,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right
 th:first-child, td:first-child { text-align: left; } caption { text-align: left; color: #555; padding-bottom: 0.4em; }
 .vega-embed { display: block; } details { margin: 1em 0; } pre { white-space: pre-wrap; font-size: 0.8em; }
 noscript img { max-width: 100%; }
+.findings th, .findings td { text-align: left; vertical-align: top; }
 .notice { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; }`;
 
 /**

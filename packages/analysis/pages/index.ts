@@ -36,7 +36,12 @@ export async function indexPage(
         `<p>An open reproduction of GradNets (Almeida and Sauder, 2015, <a href="https://arxiv.org/abs/1511.06827">arXiv 1511.06827</a>): layers that interpolate during training from an easy-to-train architecture to an expressive one, <code>y = g * late(x) + (1 - g) * early(x)</code> with <code>g = min(t / tau, 1)</code>, compared with plain, highway, residual and ReZero networks as depth grows from 10 to 200 layers.</p>`,
     },
   ];
-  if (options.findings) index.push({ kind: "html", html: await marked.parse(options.findings) });
+  if (options.findings) {
+    index.push({
+      kind: "html",
+      html: `<section class="findings">\n${await marked.parse(options.findings)}</section>`,
+    });
+  }
   const first = datasets[0];
   if (first) {
     index.push({

@@ -166,6 +166,13 @@ export function scheduleLabel(run: RunRow): string {
   }
 }
 
+/** Whether a run's network changes with g: GradNet layers, gradual options, optimiser mix. */
+export function dependsOnG(run: RunRow): boolean {
+  const c = run.columns;
+  return run.architecture === "grelu" || run.architecture === "grelu-leaky" ||
+    c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate";
+}
+
 export function curvePoints(
   runs: readonly RunRow[],
   epochs: readonly EpochRow[],
@@ -183,6 +190,7 @@ export function curvePoints(
       trainLoss: e.trainLoss,
       g: e.g,
       schedule: scheduleLabel(run),
+      gradual: dependsOnG(run),
       completed: e.status === "ok",
     };
   });

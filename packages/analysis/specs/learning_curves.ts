@@ -18,6 +18,11 @@ export interface CurvePoint {
   readonly g: number;
   /** The schedule of g, e.g. `linear tau 10` (one g(t) line per schedule). */
   readonly schedule: string;
+  /**
+   * Whether the run's network depends on g (a GradNet layer, gradual batch norm or dropout, or
+   * optimiser interpolation). Only these runs' schedules are drawn: a baseline logs a g it ignores.
+   */
+  readonly gradual: boolean;
   /** False for the partial epoch in which a run diverged (left out of the curves). */
   readonly completed: boolean;
 }
@@ -84,9 +89,16 @@ export function learningCurvesSpec(input: LearningCurvesInput): VegaLiteSpec {
       },
     },
   });
+  // One line per schedule: runs with the same schedule share their g(t).
   const schedule = [
-    ...new Map(values.map((v) => [`${v.epoch}|${v.g}`, { epoch: v.epoch, g: v.g }])).values(),
+    ...new Map(
+      input.points.filter((p) => p.completed && p.gradual).map((p) => [
+        `${p.schedule}|${p.epoch}`,
+        { schedule: p.schedule, epoch: p.epoch, g: p.g },
+      ]),
+    ).values(),
   ];
+  const schedules = [...new Set(schedule.map((v) => v.schedule))];
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: figureTitle(input.title, input.provenance),
@@ -104,6 +116,12 @@ export function learningCurvesSpec(input: LearningCurvesInput): VegaLiteSpec {
         encoding: {
           x,
           y: { field: "g", type: "quantitative", scale: { domain: [0, 1] }, title: "g" },
+          strokeDash: {
+            field: "schedule",
+            type: "nominal",
+            scale: { domain: schedules },
+            legend: { title: "schedule of g" },
+          },
         },
       },
     ],

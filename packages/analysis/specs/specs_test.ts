@@ -75,8 +75,19 @@ Deno.test("learning curves: accuracy and log loss faceted by depth, g(t) on the 
       trainLoss: epoch === 0 ? null : 1 / epoch,
       g: epoch / 2,
       schedule: "linear tau 2",
+      gradual: true,
       completed: true,
     }))
+  );
+  // A baseline logs g on its own schedule, but nothing of it depends on g: no line of its own.
+  points.push(
+    ...[0, 1, 2].map((epoch) => ({
+      ...points[epoch],
+      architecture: "plain",
+      g: epoch / 4,
+      schedule: "linear tau 4",
+      gradual: false,
+    })),
   );
   const spec = learningCurvesSpec({ title: "t", points, provenance });
   const panels = spec.vconcat as {
@@ -91,8 +102,12 @@ Deno.test("learning curves: accuracy and log loss faceted by depth, g(t) on the 
   assert.equal(panels[1].spec!.encoding.y.scale!.type, "log");
   assert.equal(panels[2].encoding!.x.field, "epoch");
   assert.equal(panels[2].encoding!.y.field, "g");
-  assert.equal(panels[2].data!.values.length, 3); // one g(t) line: 3 epochs of one schedule
-  assert.equal((spec.data as { values: unknown[] }).values.length, 6);
+  // One g(t) line: 3 epochs of the GradNet's schedule, none for the baseline's.
+  assert.deepEqual(
+    panels[2].data!.values.map((v) => (v as { g: number }).g),
+    [0, 0.5, 1],
+  );
+  assert.equal((spec.data as { values: unknown[] }).values.length, 9);
 });
 
 Deno.test("gradient heatmap: layer x epoch rects on a log colour scale, a panel per architecture, zeros left blank", () => {
