@@ -26,7 +26,9 @@ Usage: deno task report [options]
 Options:
   --results DIR    results root holding depth-study/ and seed-notebook/ (default results)
   --out DIR        where the pages go (default reports)
-  --findings FILE  Markdown shown on the index page (default reports/findings.md if present)
+  --findings FILE  Markdown shown on the index page (default: findings.md in the --out folder,
+                   if present); {{dataset/label/depth}} and {{dataset/label/depth/final}} in it
+                   are replaced by the numbers of the tables
   --table          print the headline tables of each dataset as Markdown (at the best validation
                    epoch, and after the last epoch) and the study's compute time; nothing is
                    written
@@ -68,7 +70,9 @@ await runMain(async () => {
     );
     return;
   }
-  const findingsPath = values.findings ?? "reports/findings.md";
+  // The findings live beside the report they belong to: a report of other results (--quick,
+  // a custom study) does not pick up the published findings.
+  const findingsPath = values.findings ?? join(values.out, "findings.md");
   let findings: string | undefined;
   try {
     findings = await Deno.readTextFile(findingsPath);

@@ -15,7 +15,8 @@ import type { VegaLiteSpec } from "./specs/common.ts";
 
 /**
  * Renders a Vega-Lite spec to an SVG document, one element per line; the same spec always gives
- * the same bytes. `idPrefix` is put before the ids of its gradients and clip paths.
+ * the same bytes. `idPrefix` is put before the ids of its gradients and clip paths. Await one
+ * call before the next: vega numbers those ids with counters shared by the whole process.
  *
  * @example
  * ```ts
@@ -34,9 +35,10 @@ export async function renderSvg(spec: VegaLiteSpec, idPrefix = ""): Promise<stri
   try {
     const svg = diffableSvg(await view.toSVG());
     // A prefix keeps the ids unique when several figures are inlined in one page.
-    return idPrefix === ""
-      ? svg
-      : svg.replace(/(id="|url\(#)(gradient_\d+|clip\d+)/g, `$1${idPrefix}$2`);
+    return idPrefix === "" ? svg : svg.replace(
+      /(id="|url\(#)((?:p_)?gradient_\d+|clip\d+)/g,
+      (_, before: string, id: string) => `${before}${idPrefix}${id}`,
+    );
   } finally {
     view.finalize();
   }
@@ -56,7 +58,7 @@ export async function renderSvg(spec: VegaLiteSpec, idPrefix = ""): Promise<stri
  * ```
  */
 export function diffableSvg(svg: string): string {
-  return svg.replace(/>(?=<(?!\/?tspan\b))/g, ">\n");
+  return svg.replace(/>(?=<(?!\/?tspan\b|\/text\b))/g, ">\n");
 }
 
 /**
@@ -73,22 +75,25 @@ export function diffableSvg(svg: string): string {
  * ```
  */
 export function lineJson(value: unknown): string {
+  // A round trip through JSON first, so that toJSON, undefined, holes and NaN are treated
+  // exactly as JSON.stringify treats them; what is left is plain JSON data.
+  const text = JSON.stringify(value);
+  return text === undefined ? "null" : formatJson(JSON.parse(text));
+}
+
+function formatJson(value: unknown): string {
   if (Array.isArray(value)) {
-    const items = value.map((item) => item === undefined ? "null" : lineJson(item));
+    const items = value.map(formatJson);
     const rows = value.length > 0 &&
       value.every((item) => item !== null && typeof item === "object" && !Array.isArray(item));
     return rows ? `[\n${items.join(",\n")}\n]` : `[${items.join(",")}]`;
   }
   if (value !== null && typeof value === "object") {
-    if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
-      return JSON.stringify(value);
-    }
-    const entries = Object.entries(value).filter(([, v]) =>
-      v !== undefined && typeof v !== "function" && typeof v !== "symbol"
-    );
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${lineJson(v)}`).join(",")}}`;
+    return `{${
+      Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${formatJson(v)}`).join(",")
+    }}`;
   }
-  return JSON.stringify(value) ?? "null";
+  return JSON.stringify(value);
 }
 
 /** The folder of an npm package in node_modules (its `exports` may hide package.json). */

@@ -62,10 +62,13 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   const hasSearch = await exists(join(searchDir(options.results), "runs.csv"));
   const studyRuns = hasStudy ? await readRuns(study) : [];
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
+  const studyManifest = hasStudy ? await readManifest(study) : null;
+  const complete = studyManifest !== null &&
+    studyManifest.runsStored >= studyManifest.runsDeclared;
   // Filled first: a bad placeholder must stop the report before any page is replaced.
   const findings = options.findings === undefined
     ? undefined
-    : fillFindings(options.findings, summarizeByDepth(studyRuns));
+    : fillFindings(options.findings, summarizeByDepth(studyRuns), { complete });
   const ctx: PageContext = {
     out: options.out,
     nav: [
@@ -75,7 +78,6 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
       ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
     ],
   };
-  const studyManifest = hasStudy ? await readManifest(study) : null;
   const written: string[] = [];
   let headlines = new Map<string, PageBlock[]>();
   if (hasStudy) {

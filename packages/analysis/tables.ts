@@ -235,8 +235,11 @@ export async function readGradientNorms(dir: string): Promise<GradientNormRow[]>
 
 /** A row of timings.csv: wall-clock seconds of one epoch of one run. */
 export interface TimingRow {
+  /** The run. */
   readonly runId: string;
+  /** Epochs completed (0: the evaluation before training). */
   readonly epoch: number;
+  /** Wall-clock seconds of the epoch, training and evaluation. */
   readonly seconds: number;
 }
 
