@@ -190,7 +190,7 @@ Deno.test("config mistakes exit 2 naming the field", async (t) => {
     [["--set", "optimizer.learningRate=-1"], /learning rate must be a number > 0, got -1/],
     [
       ["--arch", "densenet"],
-      /--arch must be one of grelu, grelu-leaky, plain, highway, residual, rezero/,
+      /--arch must be one of grelu, grelu-leaky, plain, highway, residual, rezero, gradual-residual/,
     ],
     [["no-such-experiment"], /unknown experiment "no-such-experiment"/],
   ];

@@ -112,4 +112,5 @@ export const ARCHITECTURE_CASES: readonly [string, Partial<RunConfig>][] = [
   ["highway", { architecture: { kind: "highway", carryBias: -1 } }],
   ["residual", { architecture: { kind: "residual" } }],
   ["rezero", { architecture: { kind: "rezero" } }],
+  ["gradual-residual", { architecture: { kind: "gradual-residual" } }],
 ];

@@ -27,6 +27,8 @@ import { type Schedule, validateSchedule } from "./schedules.ts";
  * - `highway`: `y = relu(xW+b)*T + x*(1-T)`, T = sigmoid(xW_T + b_T), b_T starts at `carryBias`.
  * - `residual`: `y = x + relu(xW+b)`.
  * - `rezero`: `y = x + a*relu(xW+b)`, a learnt scalar from 0.
+ * - `gradual-residual`: the GradNet from the identity to the residual layer,
+ *   `y = x + g*relu(xW+b)` (ReZero's scale scheduled instead of learnt; this project's addition).
  *
  * `variancePreserving: true` (GReLU kinds; this project's extension) divides the GReLU output by
  * the factor by which the interpolation shrinks its second moment (see
@@ -38,7 +40,8 @@ export type Architecture =
   | { readonly kind: "plain" }
   | { readonly kind: "highway"; readonly carryBias: number }
   | { readonly kind: "residual" }
-  | { readonly kind: "rezero" };
+  | { readonly kind: "rezero" }
+  | { readonly kind: "gradual-residual" };
 
 /** The names of the architectures, for validating user input. */
 export const ARCHITECTURES: readonly Architecture["kind"][] = [
@@ -48,6 +51,7 @@ export const ARCHITECTURES: readonly Architecture["kind"][] = [
   "highway",
   "residual",
   "rezero",
+  "gradual-residual",
 ];
 
 /**

@@ -15,7 +15,7 @@ import { gradualReluLayer } from "./layers/gradual_relu.ts";
 import { highwayLayer } from "./layers/highway.ts";
 import { leakyGradualReluLayer } from "./layers/leaky_gradual_relu.ts";
 import { plainLayer } from "./layers/plain.ts";
-import { residualLayer, rezeroLayer } from "./layers/residual.ts";
+import { gradualResidualLayer, residualLayer, rezeroLayer } from "./layers/residual.ts";
 import { scaledLayer, variancePreservingGain } from "./layers/variance_preserving.ts";
 import type { Forward, Layer, LayerContext } from "./layers/layer.ts";
 import type { Random } from "./random.ts";
@@ -130,6 +130,8 @@ function hiddenLayer(config: RunConfig, name: string, random: Random): Layer {
       return residualLayer(options);
     case "rezero":
       return rezeroLayer(options);
+    case "gradual-residual":
+      return gradualResidualLayer(options);
   }
 }
 

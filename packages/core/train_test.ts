@@ -220,6 +220,7 @@ Deno.test("the optimised trainer's losses equal plain tfjs autodiff's to float r
     ["highway", { architecture: { kind: "highway", carryBias: -1 } }],
     ["residual", { architecture: { kind: "residual" } }],
     ["rezero", { architecture: { kind: "rezero" } }],
+    ["gradual-residual", { architecture: { kind: "gradual-residual" } }],
     ["grelu + gradual batch norm", { batchNorm: { kind: "gradual" } }],
     // A clipping threshold below the gradients' norm (about 1 here), so that clipping acts.
     ["plain, weight decay and clipping", {

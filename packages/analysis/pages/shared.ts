@@ -169,7 +169,7 @@ export function scheduleLabel(run: RunRow): string {
 /** Whether a run's network changes with g: GradNet layers, gradual options, optimiser mix. */
 export function dependsOnG(run: RunRow): boolean {
   const c = run.columns;
-  return run.architecture === "grelu" || run.architecture === "grelu-leaky" ||
+  return ["grelu", "grelu-leaky", "gradual-residual"].includes(run.architecture) ||
     c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate";
 }
 

@@ -2,7 +2,9 @@
  * Residual layers without normalisation:
  * - residual: `y = x + relu(x W + b)`;
  * - ReZero (Bachlechner et al. 2020): `y = x + a * relu(x W + b)` with a learnt scalar `a`
- *   that starts at 0, so that the network starts as the identity.
+ *   that starts at 0, so that the network starts as the identity;
+ * - gradual residual, a GradNet from the identity (a shallow network) to the residual layer (a
+ *   deep one): `y = x + g * relu(x W + b)`, ReZero's scale set by the schedule instead of learnt.
  *
  * @module
  */
@@ -94,6 +96,65 @@ export function rezeroLayer(options: SquareLayerOptions): Layer {
     },
     reference(x) {
       return tf.add(x, tf.mul(alpha, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
+    },
+  };
+}
+
+/**
+ * A gradual residual layer, `y = x + g * relu(x W + b)`: a GradNet whose early architecture is
+ * the identity and whose late one is the residual layer. It is ReZero with its scale `a`
+ * scheduled (g) instead of learnt, so it runs on ReZero's kernel and drops the scale's gradient.
+ *
+ * @example The identity at g = 0, the residual layer at g = 1
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { gradualResidualLayer, layerContext, Random, useBackend } from "@gradnets/core";
+ * await useBackend("wasm");
+ * const layer = gradualResidualLayer({ name: "hidden1", width: 2, init: { kind: "he" }, biasInit: 10, random: new Random(1) });
+ * tf.tidy(() => {
+ *   const x = tf.tensor2d([[1, -2]]);
+ *   assert.equal(layer.forward(x, layerContext(0, true, new Random(2))).y.arraySync()[0].join(), "1,-2");
+ *   const y = layer.forward(x, layerContext(1, true, new Random(2))).y.arraySync()[0];
+ *   assert(y[0] > 1 && y[1] > -2); // the ReLU branch (bias 10) is added
+ * });
+ * ```
+ */
+export function gradualResidualLayer(options: SquareLayerOptions): Layer {
+  const { params, w, b } = squareAffine(options);
+  return {
+    name: options.name,
+    params,
+    forward(x, ctx) {
+      const fast = kernelForward("rezero", x, { W: w, b, alpha: ctx.gTensor }, ctx);
+      if (fast) {
+        return {
+          y: fast.y,
+          backward(dy, needInputGradient) {
+            const { dx, grads } = fast.backward(dy, needInputGradient);
+            // ReZero's kernel also returns d loss / d a; here a is g, which nothing learns.
+            const [dW, db, dScale] = grads;
+            dScale.dispose();
+            return { dx, grads: [dW, db] };
+          },
+        };
+      }
+      const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
+      return {
+        y: tf.add(x, tf.mul(ctx.gTensor, r)) as tf.Tensor2D,
+        backward(dy, needInputGradient) {
+          const { dx, dW, db } = affineBackward(
+            x,
+            w,
+            reluBackward(r, tf.mul(dy, ctx.gTensor)),
+            needInputGradient,
+          );
+          return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db] };
+        },
+      };
+    },
+    reference(x, ctx) {
+      return tf.add(x, tf.mul(ctx.gTensor, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
     },
   };
 }

@@ -9,7 +9,7 @@ import {
 } from "../_testing.ts";
 import { useBackend } from "../backend.ts";
 import { Random } from "../random.ts";
-import { residualLayer, rezeroLayer } from "./residual.ts";
+import { gradualResidualLayer, residualLayer, rezeroLayer } from "./residual.ts";
 
 await useBackend("wasm");
 
@@ -60,4 +60,24 @@ Deno.test("residual and ReZero gradients match finite differences (ReZero at a =
   tf.tidy(() => rezero.params[2].variable.assign(tf.scalar(0.7)));
   checkLayerGradients(rezero, { g: 1 });
   disposeLayer(rezero);
+});
+
+Deno.test("gradual residual: the identity at g = 0, x + g relu(xW + b) between, residual at g = 1", () => {
+  const layer = gradualResidualLayer(options());
+  const residual = residualLayer(options()); // the same seed: the same W and b
+  assert.equal(layer.params.length, 2, "nothing learns the scale");
+  const x = Array.from({ length: 3 }, (_, i) => Array.from(fixture(6, 60 + i, 3)));
+  assertAllClose(forwardAt(layer, x, 0).flat(), x.flat());
+  assertAllClose(forwardAt(layer, x, 1).flat(), forwardAt(residual, x, 1).flat(), { rtol: 1e-6 });
+  const [w, b] = layer.params.map((p) => p.variable);
+  const expected = tf.tidy(() =>
+    tf.add(
+      tf.tensor2d(x),
+      tf.mul(0.3, tf.relu(tf.add(tf.matMul(tf.tensor2d(x), w as tf.Tensor2D), b))),
+    ).arraySync() as number[][]
+  );
+  assertAllClose(forwardAt(layer, x, 0.3).flat(), expected.flat(), { rtol: 1e-6 });
+  for (const g of [0.3, 1]) checkLayerGradients(layer, { g });
+  disposeLayer(layer);
+  disposeLayer(residual);
 });
