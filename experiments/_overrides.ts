@@ -108,6 +108,9 @@ function setPath(target: unknown, keys: string[], value: unknown): unknown {
   return { ...object, [keys[0]]: setPath(object[keys[0]], keys.slice(1), value) };
 }
 
+/** Fields of RunConfig that the notebook's config leaves out. */
+const OPTIONAL_FIELDS: readonly string[] = ["evaluateTest"] satisfies (keyof RunConfig)[];
+
 export async function readConfigFile(path: string): Promise<RunConfig[]> {
   let parsed: unknown;
   try {
@@ -120,7 +123,10 @@ export async function readConfigFile(path: string): Promise<RunConfig[]> {
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
       throw new UsageError(`--config ${path}: entry ${i} is not an object`);
     }
-    const unknown = Object.keys(item).filter((key) => !(key in NOTEBOOK_CONFIG));
+    // The notebook's config has every field but the optional ones, listed here.
+    const unknown = Object.keys(item).filter((key) =>
+      !(key in NOTEBOOK_CONFIG) && !OPTIONAL_FIELDS.includes(key)
+    );
     if (unknown.length > 0) {
       throw new UsageError(`--config ${path}: entry ${i} has unknown field ${unknown.join(", ")}`);
     }

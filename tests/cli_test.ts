@@ -138,6 +138,8 @@ Deno.test("any architecture runs by config: --arch, --set and --config", async (
           depth: 4,
           epochs: 1,
           dropout: { kind: "gradual", rate: 0.1 },
+          // An optional field (the search's runs leave the test split unread).
+          evaluateTest: false,
         },
       ]),
     );
@@ -151,6 +153,8 @@ Deno.test("any architecture runs by config: --arch, --set and --config", async (
       "plain",
       "gradual",
     ]]);
+    assert.match(runs[0].final_test_accuracy, /^0\.\d+$/);
+    assert.equal(runs[1].final_test_accuracy, "");
 
     const highway = await run(
       "seed-notebook",
