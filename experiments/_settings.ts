@@ -33,7 +33,11 @@ export interface ArchitectureEntry {
   readonly gradnet: boolean;
 }
 
-/** The architectures of the studies: 5 baselines, the paper's two GReLU GradNets and our extension. */
+/**
+ * The architectures of the studies: 5 baselines, the paper's two GReLU GradNets, their
+ * variance-preserving versions, and the GradNet from the identity to the residual layer (the
+ * last three are this project's extensions).
+ */
 export const ARCHITECTURE_ENTRIES: readonly ArchitectureEntry[] = [
   { name: "plain-71", architecture: { kind: "plain" }, width: 71, gradnet: false },
   { name: "plain-50", architecture: { kind: "plain" }, width: 50, gradnet: false },
@@ -51,6 +55,12 @@ export const ARCHITECTURE_ENTRIES: readonly ArchitectureEntry[] = [
   {
     name: "grelu-leaky-vp",
     architecture: { kind: "grelu-leaky", variancePreserving: true },
+    width: 50,
+    gradnet: true,
+  },
+  {
+    name: "gradual-residual",
+    architecture: { kind: "gradual-residual" },
     width: 50,
     gradnet: true,
   },
@@ -118,6 +128,7 @@ export const FIRST_STAGE: Readonly<Record<string, Chosen>> = {
   "grelu-leaky": { optimizer: adam(3e-4), gradientClip: 1, gradnetRamp: 0.25 },
   "grelu-vp": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
   "grelu-leaky-vp": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
+  "gradual-residual": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
 };
 
 /**

@@ -4,8 +4,9 @@
  * Method: MNIST and Fashion-MNIST (fixed stratified split, see @gradnets/data). Fully connected
  * networks of 10, 20, 50, 100 and 200 layers (input and output layers included): plain ReLU at
  * width 71 and at width 50 (the Highway paper's equal-parameter widths), highway (carry bias -2),
- * residual and ReZero baselines, the two GReLU GradNets of the paper (identity skip and leaky)
- * and their variance-preserving versions (this project's extension). Each architecture trains
+ * residual and ReZero baselines, the two GReLU GradNets of the paper (identity skip and leaky),
+ * their variance-preserving versions, and the GradNet from the identity to the residual layer
+ * (both this project's extensions). Each architecture trains
  * with the settings the search chose for it (experiments/_settings.ts), 20 epochs, three seeds.
  * Each run reports its test accuracy at its best validation epoch.
  *
@@ -20,7 +21,7 @@ import { ARCHITECTURE_ENTRIES, CHOSEN, configFor } from "./_settings.ts";
 
 export const depthStudy: Experiment = {
   name: "depth-study",
-  title: "Test accuracy against depth (10-200 layers), 9 architectures, 3 seeds, 2 datasets",
+  title: "Test accuracy against depth (10-200 layers), 10 architectures, 3 seeds, 2 datasets",
   runs: ({ quick }) =>
     grid({
       dataset: ["mnist", "fashion-mnist"],
