@@ -8,7 +8,7 @@ import { highwayLayer } from "../layers/highway.ts";
 import { type Layer, layerContext } from "../layers/layer.ts";
 import { leakyGradualReluLayer } from "../layers/leaky_gradual_relu.ts";
 import { plainLayer } from "../layers/plain.ts";
-import { residualLayer, rezeroLayer } from "../layers/residual.ts";
+import { gradualResidualLayer, residualLayer, rezeroLayer } from "../layers/residual.ts";
 import { Random } from "../random.ts";
 import { moduleOn, wasmKernelsActive } from "./wasm.ts";
 
@@ -37,6 +37,11 @@ function layers(): [string, Layer, number][] {
     ["plain", plainLayer({ name: "plain", width: 13, ...square, random: r(4) }), 13],
     ["residual", residualLayer({ name: "residual", width: 13, ...square, random: r(5) }), 13],
     ["rezero", rezero, 13],
+    [
+      "gradual-residual",
+      gradualResidualLayer({ name: "gradual-residual", width: 13, ...square, random: r(8) }),
+      13,
+    ],
     [
       "highway",
       highwayLayer({ name: "highway", width: 13, ...square, carryBias: -1, random: r(7) }),
@@ -223,16 +228,18 @@ Deno.test("an evaluation pass keeps nothing for a backward pass, and has none", 
 });
 
 Deno.test("on the cpu backend the layers fall back to tfjs ops, with the same results", async () => {
-  const run = () => {
-    const layer = gradualReluLayer({ name: "g", width: 6, ...square, random: new Random(3) });
-    const out = tf.tidy(() => {
-      const x = tf.tensor2d(fixture(4 * 6, 1), [4, 6]);
-      const pass = layer.forward(x, layerContext(0.5, true, new Random(1)));
-      return [pass.y, ...pass.backward(tf.onesLike(x), true).grads].map((t) => t.dataSync());
+  // Output and every gradient of every layer, built afresh on the current backend.
+  const run = () =>
+    layers().map(([name, layer, inputWidth]) => {
+      const out = tf.tidy(() => {
+        const x = tf.tensor2d(fixture(4 * inputWidth, 1), [4, inputWidth]);
+        const pass = layer.forward(x, layerContext(0.5, true, new Random(1)));
+        const { dx, grads } = pass.backward(tf.onesLike(pass.y), true);
+        return [pass.y, dx!, ...grads].map((t) => t.dataSync());
+      });
+      disposeLayer(layer);
+      return [name, out] as const;
     });
-    disposeLayer(layer);
-    return out;
-  };
   const fast = run();
   await useBackend("cpu");
   try {
@@ -243,7 +250,12 @@ Deno.test("on the cpu backend the layers fall back to tfjs ops, with the same re
       disposeLayer(layer);
     });
     assert.ok(!names.some((n) => n.startsWith("Gradnets")), names.join());
-    run().forEach((values, i) => assertAllClose(values, fast[i], { rtol: 1e-5, atol: 1e-6 }));
+    run().forEach(([name, out], layer) => {
+      assert.equal(out.length, fast[layer][1].length, `${name}: number of gradients`);
+      out.forEach((values, i) =>
+        assertAllClose(values, fast[layer][1][i], { rtol: 1e-5, atol: 1e-6, what: `${name} ${i}` })
+      );
+    });
   } finally {
     await useBackend("wasm");
   }

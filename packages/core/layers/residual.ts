@@ -12,7 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { kernelForward } from "../kernels/layer_kernels.ts";
 import { squareAffine } from "./dense.ts";
-import { affineBackward, type Layer, reluBackward } from "./layer.ts";
+import { affineBackward, type Forward, type Layer, reluBackward } from "./layer.ts";
 import type { SquareLayerOptions } from "./plain.ts";
 
 /**
@@ -77,25 +77,11 @@ export function rezeroLayer(options: SquareLayerOptions): Layer {
     name: options.name,
     params: [...params, { name: "alpha", role: "scale", variable: alpha }],
     forward(x, ctx) {
-      const fast = kernelForward("rezero", x, { W: w, b, alpha }, ctx);
-      if (fast) return fast;
-      const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
-      return {
-        y: tf.add(x, tf.mul(alpha, r)) as tf.Tensor2D,
-        backward(dy, needInputGradient) {
-          const dAlpha = tf.sum(tf.mul(dy, r));
-          const { dx, dW, db } = affineBackward(
-            x,
-            w,
-            reluBackward(r, tf.mul(dy, alpha)),
-            needInputGradient,
-          );
-          return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db, dAlpha] };
-        },
-      };
+      return kernelForward("rezero", x, { W: w, b, alpha }, ctx) ??
+        scaledResidualForward(x, w, b, alpha, true);
     },
     reference(x) {
-      return tf.add(x, tf.mul(alpha, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
+      return scaledResidualReference(x, w, b, alpha);
     },
   };
 }
@@ -139,22 +125,47 @@ export function gradualResidualLayer(options: SquareLayerOptions): Layer {
           },
         };
       }
-      const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
-      return {
-        y: tf.add(x, tf.mul(ctx.gTensor, r)) as tf.Tensor2D,
-        backward(dy, needInputGradient) {
-          const { dx, dW, db } = affineBackward(
-            x,
-            w,
-            reluBackward(r, tf.mul(dy, ctx.gTensor)),
-            needInputGradient,
-          );
-          return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db] };
-        },
-      };
+      return scaledResidualForward(x, w, b, ctx.gTensor, false);
     },
     reference(x, ctx) {
-      return tf.add(x, tf.mul(ctx.gTensor, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
+      return scaledResidualReference(x, w, b, ctx.gTensor);
     },
   };
+}
+
+/**
+ * `y = x + a * relu(x W + b)` on tfjs ops, with its backward pass; the gradient of the scalar
+ * `a` is returned last when `learnsScale` (ReZero), and not computed when `a` is g.
+ */
+function scaledResidualForward(
+  x: tf.Tensor2D,
+  w: tf.Variable<tf.Rank.R2>,
+  b: tf.Variable<tf.Rank.R1>,
+  scale: tf.Scalar,
+  learnsScale: boolean,
+): Forward {
+  const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
+  return {
+    y: tf.add(x, tf.mul(scale, r)) as tf.Tensor2D,
+    backward(dy, needInputGradient) {
+      const dScale = learnsScale ? [tf.sum(tf.mul(dy, r))] : [];
+      const { dx, dW, db } = affineBackward(
+        x,
+        w,
+        reluBackward(r, tf.mul(dy, scale)),
+        needInputGradient,
+      );
+      return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db, ...dScale] };
+    },
+  };
+}
+
+/** `y = x + a * relu(x W + b)` with plain differentiable ops: the tests' oracle. */
+function scaledResidualReference(
+  x: tf.Tensor2D,
+  w: tf.Variable<tf.Rank.R2>,
+  b: tf.Variable<tf.Rank.R1>,
+  scale: tf.Scalar,
+): tf.Tensor2D {
+  return tf.add(x, tf.mul(scale, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
 }
