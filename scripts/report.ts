@@ -51,16 +51,15 @@ await runMain(async () => {
     const runs = await readRuns(study);
     for (const dataset of [...new Set(runs.map((r) => r.dataset))]) {
       const summaries = summarizeByDepth(runs.filter((r) => r.dataset === dataset));
-      const best = headlineGrid(summaries);
-      console.log(
-        `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over seeds\n`,
-      );
-      console.log(markdownTable(best.columns, best.rows));
-      const final = headlineGrid(summaries, "final");
-      console.log(
-        `${dataset}: test accuracy (%) after the last epoch (g = 1), mean ± std over seeds\n`,
-      );
-      console.log(markdownTable(final.columns, final.rows));
+      const tables = [
+        ["best-validation", "at the best validation epoch"],
+        ["final", "after the last epoch (g = 1)"],
+      ] as const;
+      for (const [kind, when] of tables) {
+        const { columns, rows } = headlineGrid(summaries, kind);
+        console.log(`${dataset}: test accuracy (%) ${when}, mean ± std over seeds\n`);
+        console.log(markdownTable(columns, rows));
+      }
     }
     // Wall-clock seconds of every epoch of every stored run, summed: the study's compute.
     const seconds = (await readTimings(study)).reduce((sum, t) => sum + t.seconds, 0);

@@ -20,7 +20,7 @@ import { indexPage } from "./pages/index.ts";
 import { depthStudyPages } from "./pages/depth_study.ts";
 import { notebookPage } from "./pages/notebook.ts";
 import { searchPage } from "./pages/search.ts";
-import { exists, type PageContext, readManifest } from "./pages/shared.ts";
+import { exists, isComplete, type PageContext, readManifest } from "./pages/shared.ts";
 import type { PageBlock } from "./render.ts";
 import { searchDir } from "./search_page.ts";
 import { readRuns } from "./tables.ts";
@@ -63,8 +63,7 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   const studyRuns = hasStudy ? await readRuns(study) : [];
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
   const studyManifest = hasStudy ? await readManifest(study) : null;
-  const complete = studyManifest !== null &&
-    studyManifest.runsStored >= studyManifest.runsDeclared;
+  const complete = studyManifest !== null && isComplete(studyManifest);
   // Filled first: a bad placeholder must stop the report before any page is replaced.
   const findings = options.findings === undefined
     ? undefined

@@ -75,7 +75,7 @@ export function versionsLine(manifest: Manifest | null): string {
       (p.commit ?? "unknown").slice(0, 12)
     }${(p.commit ?? "").endsWith("+dirty") ? "+dirty" : ""} on ${p.machine ?? "?"}`
   );
-  const incomplete = manifest.runsStored < manifest.runsDeclared
+  const incomplete = !isComplete(manifest)
     ? ` Incomplete: ${manifest.runsStored} of ${manifest.runsDeclared} runs stored.`
     : "";
   return `Trained: ${
@@ -83,12 +83,17 @@ export function versionsLine(manifest: Manifest | null): string {
   }. Numerics version ${manifest.numericsVersion}.${incomplete}`;
 }
 
+/** Whether every declared run of the experiment is stored. */
+export function isComplete(manifest: Manifest): boolean {
+  return manifest.runsStored >= manifest.runsDeclared;
+}
+
 /**
  * A notice for the top of a page while a study is incomplete (some declared runs not stored
  * yet), so that nobody reads partial results as the study's answer; nothing once it is complete.
  */
 export function incompleteNotice(manifest: Manifest | null): PageBlock[] {
-  if (!manifest || manifest.runsStored >= manifest.runsDeclared) return [];
+  if (!manifest || isComplete(manifest)) return [];
   return [{
     kind: "html",
     html:
