@@ -53,7 +53,7 @@ await runMain(async () => {
       const summaries = summarizeByDepth(runs.filter((r) => r.dataset === dataset));
       const tables = [
         ["best-validation", "at the best validation epoch"],
-        ["final", "after the last epoch (g = 1)"],
+        ["final", "after the last epoch (g = 1; diverged runs left out)"],
       ] as const;
       for (const [kind, when] of tables) {
         const { columns, rows } = headlineGrid(summaries, kind);

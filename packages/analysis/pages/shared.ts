@@ -127,7 +127,7 @@ export function summaryTable(
   const caption = kind === "final"
     ? `${dataset}: test accuracy (%) after the last epoch, when every GradNet has become its ` +
       `final architecture (g = 1), mean ± std over ${seeds} seed(s) (no std for one seed); ` +
-      `"-": every run diverged.`
+      `a diverged run has no last epoch and is left out of the mean; "-": every run diverged.`
     : `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds} ` +
       `seed(s) (no std for one seed); "-": no epoch completed before the run diverged.`;
   return { kind: "table", caption, ...headlineGrid(summaries, kind) };
