@@ -30,8 +30,8 @@ Options:
                    if present); {{dataset/label/depth}} and {{dataset/label/depth/final}} in it
                    are replaced by the numbers of the tables
   --table          print the headline tables of each dataset as Markdown (at the best validation
-                   epoch, and after the last epoch) and the study's compute time; nothing is
-                   written
+                   epoch, and after the last epoch) and the compute time of each experiment
+                   (the notebook, the search, the depth study) and in all; nothing is written
   -h, --help       show this help`;
 
 await runMain(async () => {
@@ -61,12 +61,25 @@ await runMain(async () => {
         console.log(markdownTable(columns, rows));
       }
     }
-    // Wall-clock seconds of every epoch of every stored run, summed: the study's compute.
-    const seconds = (await readTimings(study)).reduce((sum, t) => sum + t.seconds, 0);
-    console.log(
-      `Compute: ${formatDuration(seconds)} of training over ${runs.length} runs ` +
-        `(sum of ${join(study, "timings.csv")}).`,
-    );
+    // Wall-clock seconds of every epoch of every stored run, summed: each experiment's compute.
+    let totalSeconds = 0, totalRuns = 0;
+    for (const experiment of ["seed-notebook", "search", "depth-study"]) {
+      const dir = join(values.results, experiment);
+      const timings = await readTimings(dir).catch((error) => {
+        if (error instanceof Deno.errors.NotFound) return null;
+        throw error;
+      });
+      if (timings === null) continue;
+      const seconds = timings.reduce((sum, t) => sum + t.seconds, 0);
+      const runCount = new Set(timings.map((t) => t.runId)).size;
+      totalSeconds += seconds;
+      totalRuns += runCount;
+      console.log(
+        `Compute, ${experiment}: ${formatDuration(seconds)} of training over ${runCount} runs ` +
+          `(sum of ${join(dir, "timings.csv")}).`,
+      );
+    }
+    console.log(`Compute in all: ${formatDuration(totalSeconds)} over ${totalRuns} runs.`);
     return;
   }
   // The findings live beside the report they belong to: a report of other results (--quick,

@@ -10,8 +10,10 @@ import {
   FindingsError,
   headlineGrid,
   readRuns,
+  readTimings,
   summarizeByDepth,
 } from "@gradnets/analysis";
+import { formatDuration } from "../experiments/_cli.ts";
 import { assertCleanError, runScript } from "./_command.ts";
 import { writeFixtureResults } from "./_fixtures.ts";
 
@@ -104,7 +106,20 @@ Deno.test("report --table prints both headline tables and the compute time", asy
     const runs = await readRuns(join(results, "depth-study"));
     const seconds = runs.reduce((s, r) => s + (r.status === "diverged" ? 3 : 4), 0);
     assert.equal(seconds, 62);
-    assert.match(result.stdout, /Compute: 1m02s of training over 16 runs/);
+    assert.match(result.stdout, /Compute, depth-study: 1m02s of training over 16 runs/);
+    // Each experiment's line, and their sum.
+    let total = 0, totalRuns = 0;
+    for (const experiment of ["seed-notebook", "search", "depth-study"]) {
+      const timings = await readTimings(join(results, experiment));
+      const line = result.stdout.split("\n").find((l) => l.startsWith(`Compute, ${experiment}:`));
+      assert.ok(line, `a compute line for ${experiment}`);
+      total += timings.reduce((s, t) => s + t.seconds, 0);
+      totalRuns += new Set(timings.map((t) => t.runId)).size;
+    }
+    assert.ok(totalRuns > 16, "the notebook and search runs count too");
+    assert.ok(
+      result.stdout.includes(`Compute in all: ${formatDuration(total)} over ${totalRuns} runs.`),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
