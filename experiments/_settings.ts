@@ -16,6 +16,7 @@ import {
   type BatchNormConfig,
   type DropoutConfig,
   type Initializer,
+  isGradNet,
   NOTEBOOK_CONFIG,
   type OptimizerConfig,
   type RunConfig,
@@ -29,8 +30,6 @@ export interface ArchitectureEntry {
   readonly name: string;
   readonly architecture: Architecture;
   readonly width: number;
-  /** True for GradNets: they depend on the schedule of g, which the search varies. */
-  readonly gradnet: boolean;
 }
 
 /**
@@ -39,30 +38,27 @@ export interface ArchitectureEntry {
  * last three are this project's extensions).
  */
 export const ARCHITECTURE_ENTRIES: readonly ArchitectureEntry[] = [
-  { name: "plain-71", architecture: { kind: "plain" }, width: 71, gradnet: false },
-  { name: "plain-50", architecture: { kind: "plain" }, width: 50, gradnet: false },
-  { name: "highway", architecture: { kind: "highway", carryBias: -2 }, width: 50, gradnet: false },
-  { name: "residual", architecture: { kind: "residual" }, width: 50, gradnet: false },
-  { name: "rezero", architecture: { kind: "rezero" }, width: 50, gradnet: false },
-  { name: "grelu", architecture: { kind: "grelu" }, width: 50, gradnet: true },
-  { name: "grelu-leaky", architecture: { kind: "grelu-leaky" }, width: 50, gradnet: true },
+  { name: "plain-71", architecture: { kind: "plain" }, width: 71 },
+  { name: "plain-50", architecture: { kind: "plain" }, width: 50 },
+  { name: "highway", architecture: { kind: "highway", carryBias: -2 }, width: 50 },
+  { name: "residual", architecture: { kind: "residual" }, width: 50 },
+  { name: "rezero", architecture: { kind: "rezero" }, width: 50 },
+  { name: "grelu", architecture: { kind: "grelu" }, width: 50 },
+  { name: "grelu-leaky", architecture: { kind: "grelu-leaky" }, width: 50 },
   {
     name: "grelu-vp",
     architecture: { kind: "grelu", variancePreserving: true },
     width: 50,
-    gradnet: true,
   },
   {
     name: "grelu-leaky-vp",
     architecture: { kind: "grelu-leaky", variancePreserving: true },
     width: 50,
-    gradnet: true,
   },
   {
     name: "gradual-residual",
     architecture: { kind: "gradual-residual" },
     width: 50,
-    gradnet: true,
   },
 ];
 
@@ -192,7 +188,7 @@ export function configFor(
     optimizer: settings.optimizer,
     gradientClip: settings.gradientClip,
     // Baselines ignore g; one fixed schedule keeps their configs (and run ids) unique.
-    schedule: entry.gradnet
+    schedule: isGradNet(entry.architecture)
       ? { kind: "window", start, end: Math.min(1, start + settings.gradnetRamp) }
       : ramp(0.5),
     learningRateDecay: settings.decay === undefined

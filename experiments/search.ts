@@ -14,6 +14,7 @@
  * @module
  */
 
+import { isGradNet } from "@gradnets/core";
 import { type Experiment, grid } from "./_experiment.ts";
 import { experimentMain } from "./_runner.ts";
 import {
@@ -35,12 +36,12 @@ export const search: Experiment = {
         // --quick: one setting per architecture, a smoke test of the search.
         optimizer: quick ? SEARCH_SPACE.optimizer.slice(2, 3) : SEARCH_SPACE.optimizer,
         gradientClip: quick ? [1] : SEARCH_SPACE.gradientClip,
-        gradnetRamp: entry.gradnet && !quick ? SEARCH_SPACE.gradnetRamp : [0.5],
+        gradnetRamp: isGradNet(entry.architecture) && !quick ? SEARCH_SPACE.gradnetRamp : [0.5],
       }).map((settings) => configFor(entry, settings, conditions))
     );
     const secondStage = quick
       ? []
-      : ARCHITECTURE_ENTRIES.filter((entry) => entry.gradnet).flatMap((entry) =>
+      : ARCHITECTURE_ENTRIES.filter((entry) => isGradNet(entry.architecture)).flatMap((entry) =>
         REFINEMENTS.map((refinement) => {
           const base = FIRST_STAGE[entry.name];
           return configFor(entry, { ...base, ...refinement.change(base) }, conditions);

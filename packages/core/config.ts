@@ -55,6 +55,38 @@ export const ARCHITECTURES: readonly Architecture["kind"][] = [
 ];
 
 /**
+ * The GradNet architectures: those whose layers change with g (the others ignore it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { GRADNET_ARCHITECTURES } from "@gradnets/core";
+ * assert(GRADNET_ARCHITECTURES.includes("grelu"));
+ * assert(!GRADNET_ARCHITECTURES.includes("rezero")); // its scale is learnt, not scheduled
+ * ```
+ */
+export const GRADNET_ARCHITECTURES: readonly Architecture["kind"][] = [
+  "grelu",
+  "grelu-leaky",
+  "gradual-residual",
+];
+
+/**
+ * Whether an architecture is a GradNet, that is, whether its layers depend on g.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isGradNet } from "@gradnets/core";
+ * assert(isGradNet({ kind: "grelu", variancePreserving: true }));
+ * assert(!isGradNet({ kind: "highway", carryBias: -2 }));
+ * ```
+ */
+export function isGradNet(architecture: Architecture): boolean {
+  return GRADNET_ARCHITECTURES.includes(architecture.kind);
+}
+
+/**
  * Dropout after every hidden layer: none, a constant rate, or the GradNets variant whose rate
  * rises with g, `rate * g`.
  */

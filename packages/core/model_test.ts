@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ARCHITECTURE_CASES, assertAllClose, fixture } from "./_testing.ts";
 import { useBackend } from "./backend.ts";
-import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
+import { ARCHITECTURES, isGradNet, NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
 import { layerContext } from "./layers/layer.ts";
 import { softmaxCrossEntropy } from "./losses.ts";
 import { createModel } from "./model.ts";
@@ -91,6 +91,28 @@ function checkAgainstAutodiff(config: RunConfig) {
   tf.dispose([x, oneHot]);
   model.dispose();
 }
+
+Deno.test("isGradNet names exactly the architectures whose output changes with g", () => {
+  const x = tf.tensor2d(fixture(5 * 12, 3), [5, 12]);
+  const covered = new Set<string>();
+  for (const [name, variant] of ARCHITECTURE_CASES) {
+    const config: RunConfig = { ...SMALL, ...variant };
+    covered.add(config.architecture.kind);
+    const model = createModel(config, { inputSize: 12, classes: 3 }, new Random(4));
+    // ReZero's scales start at 0; give them a value so that its layers are not the identity.
+    tf.tidy(() =>
+      model.variables.filter((v) => v.rank === 0).forEach((v) => v.assign(tf.scalar(0.3)))
+    );
+    const logits = (g: number) =>
+      tf.tidy(() => model.forward(x, layerContext(g, false, new Random(1))).logits.dataSync());
+    const [atZero, atHalf, atOne] = [logits(0), logits(0.5), logits(1)];
+    const changes = atZero.some((v, i) => v !== atHalf[i] || v !== atOne[i]);
+    assert.equal(changes, isGradNet(config.architecture), name);
+    model.dispose();
+  }
+  x.dispose();
+  assert.deepEqual([...covered].sort(), [...ARCHITECTURES].sort());
+});
 
 Deno.test("gradual batch norm: at g = 1 test predictions are the same with and without running statistics", () => {
   const config: RunConfig = {

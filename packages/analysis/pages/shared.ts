@@ -6,6 +6,7 @@
  */
 
 import { join } from "node:path";
+import { GRADNET_ARCHITECTURES } from "@gradnets/core";
 import { type AccuracyKind, type DepthSummary, headlineGrid } from "../aggregate.ts";
 import { formatCsv, type Row, writeFileAtomic } from "../csv.ts";
 import { escapeHtml, type PageBlock, renderSvg } from "../render.ts";
@@ -174,7 +175,7 @@ export function scheduleLabel(run: RunRow): string {
 /** Whether a run's network changes with g: GradNet layers, gradual options, optimiser mix. */
 export function dependsOnG(run: RunRow): boolean {
   const c = run.columns;
-  return ["grelu", "grelu-leaky", "gradual-residual"].includes(run.architecture) ||
+  return (GRADNET_ARCHITECTURES as readonly string[]).includes(run.architecture) ||
     c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate";
 }
 
