@@ -54,6 +54,7 @@ export function commonSettings(runs: readonly RunRow[]): string {
   return `Settings: ${shared.map((c) => `${c} ${runs[0].columns[c]}`).join(", ")}.`;
 }
 
+/** The parts of an experiment's `manifest.json` that pages show: counts and provenance. */
 export interface Manifest {
   runsDeclared: number;
   runsStored: number;
@@ -61,6 +62,7 @@ export interface Manifest {
   trainedWith: { provenance: Record<string, string>; runs: number }[];
 }
 
+/** Reads `manifest.json` from a results directory; null if it is missing or unreadable. */
 export async function readManifest(dir: string): Promise<Manifest | null> {
   try {
     return JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
@@ -69,6 +71,7 @@ export async function readManifest(dir: string): Promise<Manifest | null> {
   }
 }
 
+/** One line naming the versions, backend, commit and machine that trained the runs. */
 export function versionsLine(manifest: Manifest | null): string {
   if (!manifest) return "Versions: unknown (no manifest.json).";
   const groups = manifest.trainedWith.map(({ provenance: p, runs }) =>
@@ -102,6 +105,7 @@ export function incompleteNotice(manifest: Manifest | null): PageBlock[] {
   }];
 }
 
+/** The whole manifest, folded under a `<details>` element. */
 export function manifestBlock(manifest: Manifest | null, experiment: string): PageBlock {
   const text = manifest ? JSON.stringify(manifest, null, 2) : "no manifest.json found";
   return {
@@ -112,6 +116,7 @@ export function manifestBlock(manifest: Manifest | null, experiment: string): Pa
   };
 }
 
+/** An accuracy in [0, 1] as a percentage with two decimals; "-" for none. */
 export const percent = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(2)}%`);
 
 /**
@@ -179,6 +184,7 @@ export function dependsOnG(run: RunRow): boolean {
     c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate";
 }
 
+/** One learning-curve point per stored epoch of the given runs, named by `name`. */
 export function curvePoints(
   runs: readonly RunRow[],
   epochs: readonly EpochRow[],
@@ -202,6 +208,7 @@ export function curvePoints(
   });
 }
 
+/** One heatmap cell per logged layer and epoch of the given runs, named by `name`. */
 export function normCells(
   runs: readonly RunRow[],
   norms: readonly GradientNormRow[],
@@ -216,6 +223,7 @@ export function normCells(
   }));
 }
 
+/** Whether a file or directory exists. */
 export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
