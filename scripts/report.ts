@@ -17,6 +17,7 @@ import {
 } from "@gradnets/analysis";
 import { join } from "node:path";
 import { formatDuration, parseOptions, runMain } from "../experiments/_cli.ts";
+import { EXPERIMENTS } from "../experiments/main.ts";
 import { chosenSearchRuns } from "../experiments/_settings.ts";
 
 const HELP = `Regenerate the report pages from the result tables.
@@ -63,7 +64,7 @@ await runMain(async () => {
     }
     // Wall-clock seconds of every epoch of every stored run, summed: each experiment's compute.
     let totalSeconds = 0, totalRuns = 0;
-    for (const experiment of ["seed-notebook", "search", "depth-study"]) {
+    for (const { name: experiment } of EXPERIMENTS) {
       const dir = join(values.results, experiment);
       const timings = await readTimings(dir).catch((error) => {
         if (error instanceof Deno.errors.NotFound) return null;

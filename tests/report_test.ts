@@ -14,6 +14,7 @@ import {
   summarizeByDepth,
 } from "@gradnets/analysis";
 import { formatDuration } from "../experiments/_cli.ts";
+import { EXPERIMENTS } from "../experiments/main.ts";
 import { assertCleanError, runScript } from "./_command.ts";
 import { writeFixtureResults } from "./_fixtures.ts";
 
@@ -109,7 +110,7 @@ Deno.test("report --table prints both headline tables and the compute time", asy
     assert.match(result.stdout, /Compute, depth-study: 1m02s of training over 16 runs/);
     // Each experiment's line, and their sum.
     let total = 0, totalRuns = 0;
-    for (const experiment of ["seed-notebook", "search", "depth-study"]) {
+    for (const { name: experiment } of EXPERIMENTS) {
       const timings = await readTimings(join(results, experiment));
       const line = result.stdout.split("\n").find((l) => l.startsWith(`Compute, ${experiment}:`));
       assert.ok(line, `a compute line for ${experiment}`);
