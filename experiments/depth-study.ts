@@ -7,7 +7,7 @@
  * residual and ReZero baselines, the two GReLU GradNets of the paper (identity skip and leaky),
  * their variance-preserving versions, and the GradNet from the identity to the residual layer
  * (both this project's extensions). Each architecture trains
- * with the settings the search chose for it (experiments/_settings.ts), 20 epochs, three seeds.
+ * with the settings the search chose for it (experiments/settings.ts), 20 epochs, three seeds.
  * Each run reports its test accuracy at its best validation epoch.
  *
  * `--quick` keeps depths 10 to 100, one seed and 2 epochs: a first look in about ten minutes.
@@ -15,13 +15,14 @@
  * @module
  */
 
-import { type Experiment, grid } from "./_experiment.ts";
-import { experimentMain } from "./_runner.ts";
-import { ARCHITECTURE_ENTRIES, CHOSEN, configFor } from "./_settings.ts";
+import { type Experiment, experimentMain, grid } from "@gradnets/runner";
+import { ARCHITECTURE_ENTRIES, CHOSEN, configFor } from "./settings.ts";
 
+/** The depth study: every architecture at every depth, seed and dataset. */
 export const depthStudy: Experiment = {
   name: "depth-study",
   title: "Test accuracy against depth (10-200 layers), 10 architectures, 3 seeds, 2 datasets",
+  report: { page: "depth-study" },
   runs: ({ quick }) =>
     grid({
       dataset: ["mnist", "fashion-mnist"],
@@ -33,4 +34,8 @@ export const depthStudy: Experiment = {
     ),
 };
 
-if (import.meta.main) await experimentMain([depthStudy]);
+if (import.meta.main) {
+  // Run alone; the report still covers every experiment of main.ts (which imports this file,
+  // hence the import here, once this module has loaded).
+  import("./main.ts").then(({ EXPERIMENTS }) => experimentMain(EXPERIMENTS, { run: [depthStudy] }));
+}

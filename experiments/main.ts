@@ -5,12 +5,12 @@
  * @module
  */
 
-import { experimentMain } from "./_runner.ts";
+import { type Experiment, experimentMain } from "@gradnets/runner";
 import { depthStudy } from "./depth-study.ts";
 import { search } from "./search.ts";
 import { seedNotebook } from "./seed-notebook.ts";
 
-/** The published experiments, in the order they run. */
-export const EXPERIMENTS = [seedNotebook, search, depthStudy];
+/** The published experiments, in the order they run; the report shows each on its page. */
+export const EXPERIMENTS: readonly Experiment[] = [seedNotebook, search, depthStudy];
 
 if (import.meta.main) await experimentMain(EXPERIMENTS);

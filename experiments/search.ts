@@ -3,7 +3,7 @@
  * speed of the interpolation let each architecture train?
  *
  * Method: MNIST, depth 50 (the notebook's), 5 epochs, seed 1. For every architecture of
- * experiments/_settings.ts, every combination of SEARCH_SPACE: 4 optimisers (SGD with momentum
+ * experiments/settings.ts, every combination of SEARCH_SPACE: 4 optimisers (SGD with momentum
  * 0.9 at 0.01 and 0.003, Adam at 1e-3 and 3e-4), clipping of the gradient norm at 1 or none,
  * and for GradNets g rising over the first quarter, the first half or the whole of training. Every run
  * has the same budget. A second stage refines each GradNet's winner one change at a time
@@ -14,21 +14,68 @@
  * @module
  */
 
-import { isGradNet } from "@gradnets/core";
-import { type Experiment, grid } from "./_experiment.ts";
-import { experimentMain } from "./_runner.ts";
+import { type BaseOptimizerConfig, isGradNet, runId } from "@gradnets/core";
+import { type Experiment, experimentMain, grid } from "@gradnets/runner";
 import {
+  adam,
   ARCHITECTURE_ENTRIES,
+  CHOSEN,
+  type Chosen,
   configFor,
   FIRST_STAGE,
-  REFINEMENTS,
-  SEARCH_SPACE,
+  momentum,
   searchConditions,
-} from "./_settings.ts";
+} from "./settings.ts";
 
+/** What the search varies. g rises linearly over the first `gradnetRamp` of training. */
+export const SEARCH_SPACE = {
+  optimizer: [momentum(0.01), momentum(0.003), adam(1e-3), adam(3e-4)],
+  gradientClip: [null, 1],
+  gradnetRamp: [0.25, 0.5, 1],
+} as const;
+
+/**
+ * The second stage refines each GradNet's first-stage winner one change at a time: the rest of
+ * what the paper and its first author's code offer (orthogonal initialisation, learning-rate
+ * decay, optimiser interpolation, gradual dropout and batch normalisation, a later ramp).
+ */
+export const REFINEMENTS: readonly { name: string; change: (base: Chosen) => Partial<Chosen> }[] = [
+  { name: "orthogonal init", change: () => ({ init: { kind: "orthogonal", gain: Math.SQRT2 } }) },
+  { name: "lr decay x0.1", change: () => ({ decay: 0.1 }) },
+  {
+    name: "optimiser interpolation to momentum",
+    change: (base) => ({
+      optimizer: {
+        kind: "interpolate",
+        from: base.optimizer as BaseOptimizerConfig,
+        to: momentum(0.01),
+      },
+    }),
+  },
+  { name: "gradual dropout 0.1", change: () => ({ dropout: { kind: "gradual", rate: 0.1 } }) },
+  { name: "gradual batch norm", change: () => ({ batchNorm: { kind: "gradual" } }) },
+  { name: "later ramp", change: () => ({ rampStart: 0.25 }) },
+];
+
+/**
+ * The run id of each architecture's chosen setting under the search's conditions: the report
+ * checks that it is the search's winner.
+ */
+function chosenSearchRuns(): Map<string, string> {
+  return new Map(
+    ARCHITECTURE_ENTRIES.map((entry) => [
+      entry.name,
+      runId(configFor(entry, CHOSEN[entry.name], searchConditions(false))),
+    ]),
+  );
+}
+
+/** The settings search, its first stage and its refinements. */
 export const search: Experiment = {
   name: "search",
   title: "Settings search at depth 50 on MNIST (validation only): optimiser, clipping, ramp of g",
+  // The page marks whether each architecture's setting in settings.ts is still the winner.
+  report: { page: "search", chosen: chosenSearchRuns() },
   runs: ({ quick }) => {
     const conditions = searchConditions(quick);
     const firstStage = ARCHITECTURE_ENTRIES.flatMap((entry) =>
@@ -51,4 +98,8 @@ export const search: Experiment = {
   },
 };
 
-if (import.meta.main) await experimentMain([search]);
+if (import.meta.main) {
+  // Run alone; the report still covers every experiment of main.ts (which imports this file,
+  // hence the import here, once this module has loaded).
+  import("./main.ts").then(({ EXPERIMENTS }) => experimentMain(EXPERIMENTS, { run: [search] }));
+}

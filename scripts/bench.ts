@@ -32,13 +32,7 @@ import { batches, type Dataset, loadMnist, mnistDataDir, shuffledOrder } from "@
 import { writeCsv } from "@gradnets/analysis";
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
-import {
-  choiceOption,
-  integerOption,
-  parseOptions,
-  runMain,
-  UsageError,
-} from "../experiments/_cli.ts";
+import { choiceOption, integerOption, parseOptions, runMain, UsageError } from "@gradnets/runner";
 
 const HELP = `Time the training step and the evaluation of GradNets, and compare with PyTorch.
 

@@ -16,9 +16,8 @@ import {
   summarizeByDepth,
 } from "@gradnets/analysis";
 import { join } from "node:path";
-import { formatDuration, parseOptions, runMain } from "../experiments/_cli.ts";
+import { formatDuration, parseOptions, reportedExperiments, runMain } from "@gradnets/runner";
 import { EXPERIMENTS } from "../experiments/main.ts";
-import { chosenSearchRuns } from "../experiments/_settings.ts";
 
 const HELP = `Regenerate the report pages from the result tables.
 
@@ -48,7 +47,11 @@ await runMain(async () => {
     return;
   }
   if (values.table) {
-    const study = join(values.results, "depth-study");
+    // The headline tables are the depth study's: the experiment the report shows on its pages.
+    const study = join(
+      values.results,
+      reportedExperiments(EXPERIMENTS).find((e) => e.page === "depth-study")!.name,
+    );
     const runs = await readRuns(study);
     for (const dataset of [...new Set(runs.map((r) => r.dataset))]) {
       const summaries = summarizeByDepth(runs.filter((r) => r.dataset === dataset));
@@ -97,7 +100,7 @@ await runMain(async () => {
     results: values.results,
     out: values.out,
     findings,
-    chosen: chosenSearchRuns(),
+    experiments: reportedExperiments(EXPERIMENTS),
   });
   console.error(
     `wrote ${pages.join(", ")} in ${((performance.now() - started) / 1000).toFixed(1)}s`,

@@ -1,9 +1,20 @@
 // Synthetic but well-formed results, written through the same code as real ones: a depth study
-// (2 datasets x 2 architectures x 2 depths x 2 seeds, one run diverged) and the notebook's 2 runs.
+// (2 datasets x 2 architectures x 2 depths x 2 seeds, one run diverged), the notebook's 2 runs
+// with a small signal table, and a search of 4 runs.
 
 import { NOTEBOOK_CONFIG, type RunConfig, runId, type RunResult } from "@gradnets/core";
-import { type RunRecord, writeResults } from "@gradnets/analysis";
+import {
+  type ReportedExperiment,
+  type RunRecord,
+  writeResults,
+  writeSignalTable,
+} from "@gradnets/analysis";
+import { reportedExperiments } from "@gradnets/runner";
 import { join } from "node:path";
+import { EXPERIMENTS } from "../experiments/main.ts";
+
+/** The published experiments as the report takes them (folders and pages). */
+export const REPORTED: readonly ReportedExperiment[] = reportedExperiments(EXPERIMENTS);
 
 function fakeResult(config: RunConfig, quality: number, divergeAt: number | null): RunResult {
   const epochs = [];
@@ -80,6 +91,12 @@ export async function writeFixtureResults(root: string): Promise<number> {
     return { runId: runId(config), config, result: fakeResult(config, 0.9, null) };
   });
   await writeResults(join(root, "seed-notebook"), notebook);
+  await writeSignalTable(
+    join(root, "seed-notebook"),
+    [0, 1].flatMap((g) =>
+      [0, 1, 2].map((layer) => ({ variant: "grelu", g, layer, signal: 0.5 ** (layer * (1 - g)) }))
+    ),
+  );
   const search: RunRecord[] = [];
   for (const architecture of [{ kind: "grelu" }, { kind: "plain" }] as const) {
     for (const learningRate of [0.01, 0.001]) {

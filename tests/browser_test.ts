@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildReports } from "@gradnets/analysis";
-import { writeFixtureResults } from "./_fixtures.ts";
+import { REPORTED, writeFixtureResults } from "./_fixtures.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveBrowser = await Deno.stat(CHROMIUM).then(() => true, () => false);
@@ -49,6 +49,7 @@ Deno.test({
         results: join(dir, "results"),
         out: join(dir, "reports"),
         findings: "## Findings\n\nA *fixture*.",
+        experiments: REPORTED,
       });
       assert.deepEqual(pages.map((p) => p.split("/").at(-1)), [
         "index.html",

@@ -13,10 +13,10 @@ import {
   readTimings,
   summarizeByDepth,
 } from "@gradnets/analysis";
-import { formatDuration } from "../experiments/_cli.ts";
+import { formatDuration } from "@gradnets/runner";
 import { EXPERIMENTS } from "../experiments/main.ts";
 import { assertCleanError, runScript } from "./_command.ts";
-import { writeFixtureResults } from "./_fixtures.ts";
+import { REPORTED, writeFixtureResults } from "./_fixtures.ts";
 
 const report = (...args: string[]) => runScript("scripts/report.ts", ...args);
 
@@ -138,7 +138,7 @@ Deno.test("pages say when the study is incomplete, and only then", async () => {
         trainedWith: [],
       });
     await Deno.writeTextFile(join(results, "depth-study", "manifest.json"), manifest(16));
-    await buildReports({ results, out: reports });
+    await buildReports({ results, out: reports, experiments: REPORTED });
     for (const page of ["index.html", "mnist.html"]) {
       const html = await Deno.readTextFile(join(reports, page));
       assert.match(html, /Partial results:<\/strong> 16 of the 20 declared runs/, page);
@@ -146,7 +146,7 @@ Deno.test("pages say when the study is incomplete, and only then", async () => {
     const svg = await Deno.readTextFile(join(reports, "figures", "mnist-accuracy-vs-depth.svg"));
     assert.match(svg, /Incomplete: 16 of 20 runs stored\./);
     await Deno.writeTextFile(join(results, "depth-study", "manifest.json"), manifest(20));
-    await buildReports({ results, out: reports });
+    await buildReports({ results, out: reports, experiments: REPORTED });
     assert.doesNotMatch(await Deno.readTextFile(join(reports, "index.html")), /Partial results/);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -163,10 +163,10 @@ Deno.test("regenerated pages diff line by line: one run more changes few lines",
     const [last, dataset] = lines.at(-1)!.split(",");
     const page = join(reports, `${dataset}.html`);
     await Deno.writeTextFile(join(study, "runs.csv"), lines.slice(0, -1).join("\r\n") + "\r\n");
-    await buildReports({ results, out: reports });
+    await buildReports({ results, out: reports, experiments: REPORTED });
     const before = await Deno.readTextFile(page);
     await Deno.writeTextFile(join(study, "runs.csv"), runsCsv);
-    await buildReports({ results, out: reports });
+    await buildReports({ results, out: reports, experiments: REPORTED });
     const after = await Deno.readTextFile(page);
     assert.notEqual(before, after);
     // Lines of `after` that `before` lacks, as a diff would count them (a multiset difference).
@@ -209,9 +209,9 @@ Deno.test("the same tables give the same report, byte for byte", async () => {
       return files;
     };
     const findings = "{{mnist/grelu/50}} and {{fashion-mnist/plain-50/50/final}}";
-    await buildReports({ results, out: reports, findings });
+    await buildReports({ results, out: reports, findings, experiments: REPORTED });
     const first = await snapshot();
-    await buildReports({ results, out: reports, findings });
+    await buildReports({ results, out: reports, findings, experiments: REPORTED });
     const second = await snapshot();
     assert.ok(Object.keys(first).length >= 15, Object.keys(first).join());
     assert.deepEqual(second, first);

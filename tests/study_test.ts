@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { NOTEBOOK_CONFIG, type RunConfig, runId } from "@gradnets/core";
-import { shardOf } from "../experiments/_runner.ts";
+import { shardOf } from "@gradnets/runner";
 
 const MAIN = new URL("../experiments/main.ts", import.meta.url).pathname;
 const TABLES = ["runs.csv", "epochs.csv", "gradient_norms.csv"];

@@ -22,15 +22,33 @@ import { notebookPage } from "./pages/notebook.ts";
 import { searchPage } from "./pages/search.ts";
 import { exists, isComplete, type PageContext, readManifest } from "./pages/shared.ts";
 import type { PageBlock } from "./render.ts";
-import { searchDir } from "./search_page.ts";
 import { readRuns } from "./tables.ts";
 
 export { commonSettings } from "./pages/shared.ts";
 
+/**
+ * Which page shows an experiment: the depth study's pages (one per dataset, and the index's
+ * headline), the settings search's, or the 2015 notebook's. The search's page marks, per
+ * architecture, whether `chosen` (the run id, under the search's conditions, of the setting the
+ * study uses) is the search's winner.
+ */
+export type ReportPage =
+  | { readonly page: "depth-study" }
+  | { readonly page: "search"; readonly chosen?: ReadonlyMap<string, string> }
+  | { readonly page: "notebook" };
+
+/** An experiment the report shows: its folder under the results root, and its page. */
+export type ReportedExperiment = { readonly name: string } & ReportPage;
+
 /** Options of {@linkcode buildReports}. */
 export interface ReportOptions {
-  /** The results root (holding `depth-study/`, `seed-notebook/`, ...). */
+  /** The results root (holding a folder per experiment: `depth-study/`, `seed-notebook/`, ...). */
   readonly results: string;
+  /**
+   * The experiments to report, each with its page (at most one per page); those without tables
+   * under `results` are skipped.
+   */
+  readonly experiments: readonly ReportedExperiment[];
   /** Where the pages go. */
   readonly out: string;
   /**
@@ -40,8 +58,6 @@ export interface ReportOptions {
   readonly findings?: string;
   /** Depth of the gradient-norm heatmaps of the depth study. Default 50. */
   readonly heatmapDepth?: number;
-  /** The run id, under the search's conditions, of the setting the study uses per architecture. */
-  readonly chosen?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -51,18 +67,26 @@ export interface ReportOptions {
  *
  * @example
  * ```ts ignore
- * await buildReports({ results: "results", out: "reports" });
+ * await buildReports({
+ *   results: "results",
+ *   out: "reports",
+ *   experiments: [{ name: "depth-study", page: "depth-study" }, { name: "search", page: "search" }],
+ * });
  * ```
  */
 export async function buildReports(options: ReportOptions): Promise<string[]> {
-  const study = join(options.results, "depth-study");
-  const notebook = join(options.results, "seed-notebook");
-  const hasStudy = await exists(join(study, "runs.csv"));
-  const hasNotebook = await exists(join(notebook, "runs.csv"));
-  const hasSearch = await exists(join(searchDir(options.results), "runs.csv"));
-  const studyRuns = hasStudy ? await readRuns(study) : [];
+  const studyExperiment = reported(options.experiments, "depth-study");
+  const searchExperiment = reported(options.experiments, "search");
+  const notebookExperiment = reported(options.experiments, "notebook");
+  const dir = (e: ReportedExperiment | undefined) => e && join(options.results, e.name);
+  const study = dir(studyExperiment), search = dir(searchExperiment);
+  const notebook = dir(notebookExperiment);
+  const hasStudy = study !== undefined && await exists(join(study, "runs.csv"));
+  const hasNotebook = notebook !== undefined && await exists(join(notebook, "runs.csv"));
+  const hasSearch = search !== undefined && await exists(join(search, "runs.csv"));
+  const studyRuns = hasStudy ? await readRuns(study!) : [];
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
-  const studyManifest = hasStudy ? await readManifest(study) : null;
+  const studyManifest = hasStudy ? await readManifest(study!) : null;
   const complete = studyManifest !== null && isComplete(studyManifest);
   // Filled first: a bad placeholder must stop the report before any page is replaced.
   const findings = options.findings === undefined
@@ -80,12 +104,38 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   const written: string[] = [];
   let headlines = new Map<string, PageBlock[]>();
   if (hasStudy) {
-    const pages = await depthStudyPages(ctx, study, studyRuns, studyManifest, options.heatmapDepth);
+    const pages = await depthStudyPages(
+      ctx,
+      study!,
+      studyExperiment!.name,
+      studyRuns,
+      studyManifest,
+      options.heatmapDepth,
+    );
     headlines = pages.headlines;
     written.push(...pages.written);
   }
-  if (hasNotebook) written.push(await notebookPage(ctx, notebook));
-  if (hasSearch) written.push(await searchPage(ctx, options.results, options.chosen));
-  written.unshift(await indexPage(ctx, datasets, headlines, studyManifest, findings));
+  if (hasNotebook) written.push(await notebookPage(ctx, notebook!, notebookExperiment!.name));
+  if (hasSearch) {
+    const chosen = searchExperiment?.page === "search" ? searchExperiment.chosen : undefined;
+    written.push(await searchPage(ctx, search!, searchExperiment!.name, chosen));
+  }
+  written.unshift(
+    await indexPage(ctx, datasets, headlines, studyManifest, studyExperiment?.name ?? "", findings),
+  );
   return written;
+}
+
+/** The experiment shown on `page`, if any; two experiments cannot share a page. */
+function reported<P extends ReportPage["page"]>(
+  experiments: readonly ReportedExperiment[],
+  page: P,
+): (ReportedExperiment & { page: P }) | undefined {
+  const found = experiments.filter((e): e is ReportedExperiment & { page: P } => e.page === page);
+  if (found.length > 1) {
+    throw new TypeError(
+      `experiments ${found.map((e) => e.name).join(" and ")} both ask for the ${page} page`,
+    );
+  }
+  return found[0];
 }

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { join } from "node:path";
 import type { PageBlock } from "./render.ts";
 import { type SearchPoint, searchResultsSpec } from "./specs/search_results.ts";
 import type { Provenance } from "./specs/common.ts";
@@ -130,9 +129,4 @@ function usedByStudy(id: string | undefined, winner: RunRow, runs: readonly RunR
   if (id === winner.runId) return "yes";
   const used = runs.find((r) => r.runId === id);
   return used ? `no: ${settingLabel(used)}` : "no: a setting outside the search";
-}
-
-/** Path of the search's tables under a results root. */
-export function searchDir(results: string): string {
-  return join(results, "search");
 }

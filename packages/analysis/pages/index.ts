@@ -16,7 +16,7 @@ import { incompleteNotice, type Manifest, manifestBlock, type PageContext } from
  *
  * @example
  * ```ts ignore
- * const path = await indexPage(ctx, ["mnist"], headlines, manifest, findingsMarkdown);
+ * const path = await indexPage(ctx, ["mnist"], headlines, manifest, "depth-study", findingsMarkdown);
  * ```
  */
 export async function indexPage(
@@ -24,6 +24,8 @@ export async function indexPage(
   datasets: readonly string[],
   headlines: ReadonlyMap<string, PageBlock[]>,
   studyManifest: Manifest | null,
+  /** The depth study's experiment name (its manifest's heading). */
+  studyName: string,
   findings?: string,
 ): Promise<string> {
   const options = { out: ctx.out, findings };
@@ -56,7 +58,7 @@ export async function indexPage(
       });
       index.push(...headlines.get(other)!);
     }
-    index.push(manifestBlock(studyManifest, "depth-study"));
+    index.push(manifestBlock(studyManifest, studyName));
   } else {
     index.push({
       kind: "html",

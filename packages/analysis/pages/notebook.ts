@@ -5,16 +5,7 @@
  * @module
  */
 
-import {
-  createModel,
-  layerSignals,
-  NOTEBOOK_CONFIG,
-  NUMERICS_VERSION,
-  Random,
-  type RunConfig,
-  useBackend,
-} from "@gradnets/core";
-import { loadMnist } from "@gradnets/data";
+import { NUMERICS_VERSION } from "@gradnets/core";
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../csv.ts";
@@ -22,7 +13,8 @@ import { htmlPage, type PageBlock } from "../render.ts";
 import type { Provenance } from "../specs/common.ts";
 import { gradientHeatmapSpec } from "../specs/gradient_heatmap.ts";
 import { learningCurvesSpec } from "../specs/learning_curves.ts";
-import { type SignalPoint, signalThroughDepthSpec } from "../specs/signal_through_depth.ts";
+import { readSignalTable } from "../signal_table.ts";
+import { signalThroughDepthSpec } from "../specs/signal_through_depth.ts";
 import { readEpochs, readGradientNorms, readRuns, type RunRow } from "../tables.ts";
 import {
   commonSettings,
@@ -37,14 +29,20 @@ import {
 } from "./shared.ts";
 
 /**
- * Writes `seed-notebook.html` from the notebook experiment's tables in `notebook`.
+ * Writes `seed-notebook.html` from the tables of the notebook experiment `name` in `notebook`:
+ * its runs' tables and, when present, its table of the signal at initialisation (`signal.csv`,
+ * written by the experiment; without it the page has no signal figure).
  *
  * @example
  * ```ts ignore
- * const path = await notebookPage(ctx, "results/seed-notebook");
+ * const path = await notebookPage(ctx, "results/seed-notebook", "seed-notebook");
  * ```
  */
-export async function notebookPage(ctx: PageContext, notebook: string): Promise<string> {
+export async function notebookPage(
+  ctx: PageContext,
+  notebook: string,
+  name: string,
+): Promise<string> {
   const options = { out: ctx.out };
   const nav = ctx.nav;
   {
@@ -52,12 +50,13 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
     const epochs = await readEpochs(notebook);
     const norms = await readGradientNorms(notebook);
     const manifest = await readManifest(notebook);
-    const name = (r: RunRow) => `${r.label}, ${r.columns.loss_reduction} loss`;
+    const signals = await readSignalTable(notebook);
+    const runName = (r: RunRow) => `${r.label}, ${r.columns.loss_reduction} loss`;
     const provenance: Provenance = {
       settings: commonSettings(runs),
       versions: versionsLine(manifest),
     };
-    const named = curvePoints(runs, epochs, name);
+    const named = curvePoints(runs, epochs, runName);
     const blocks: PageBlock[] = [
       {
         kind: "html",
@@ -88,7 +87,7 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
           "diverged at step",
         ],
         rows: runs.map((r) => [
-          name(r),
+          runName(r),
           r.status,
           r.columns.epochs_completed ?? "",
           `${percent(r.bestValidationAccuracy)} (${r.bestValidationEpoch ?? "-"})`,
@@ -102,34 +101,36 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
         "seed-notebook-gradient-norms",
         gradientHeatmapSpec({
           title: "The 2015 notebook rerun: gradient norms per layer and epoch",
-          cells: normCells(runs, norms, name),
+          cells: normCells(runs, norms, runName),
           provenance,
         }),
         `L2 norm of each layer's weight gradient per epoch (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
-        normCells(runs, norms, name).map((c) => ({ ...c })),
+        normCells(runs, norms, runName).map((c) => ({ ...c })),
       ),
-      {
-        kind: "html",
-        html:
-          `<h2>Why the interpolation loses the input</h2><p>Each GReLU layer mixes its input with a ReLU layer, <code>g*relu(xW+b) + (1-g)*x</code>. At initialisation the two terms are independent, so for 0 &lt; g &lt; 1 their mix has a smaller spread than either, in every layer: through 48 layers the input-dependent part of the signal falls by orders of magnitude, most in the middle of the interpolation. The notebook's initialisation (standard deviation 0.1 at width 50, half of He's) makes even g = 1 fade. The variance-preserving GReLU (this project's extension) divides each layer by the factor its mix shrinks the second moment by; the signal then stays within one or two orders of magnitude at every g.</p>`,
-      },
-      await figure(
-        options.out,
-        "seed-notebook-signal",
-        signalThroughDepthSpec({
-          title: "The input's signal through the 50 layers at initialisation, by g",
-          points: await notebookSignals(),
-          provenance: {
-            settings:
-              "Settings: depth 50, width 50, seed 1, the first 1000 validation images of MNIST, at initialisation.",
-            versions:
-              `Computed by deno task report with tfjs ${tf.version.tfjs} on wasm, numerics version ${NUMERICS_VERSION}.`,
-          },
-        }),
-        "The spread across 1000 images of each layer's output (standard deviation per unit, averaged over the units), for g from 0 to 1, before any training: where it falls by orders of magnitude the network has forgotten its input.",
-        (await notebookSignals()).map((p) => ({ ...p })),
-      ),
-      manifestBlock(manifest, "seed-notebook"),
+      ...(signals === null ? [] : [
+        {
+          kind: "html" as const,
+          html:
+            `<h2>Why the interpolation loses the input</h2><p>Each GReLU layer mixes its input with a ReLU layer, <code>g*relu(xW+b) + (1-g)*x</code>. At initialisation the two terms are independent, so for 0 &lt; g &lt; 1 their mix has a smaller spread than either, in every layer: through 48 layers the input-dependent part of the signal falls by orders of magnitude, most in the middle of the interpolation. The notebook's initialisation (standard deviation 0.1 at width 50, half of He's) makes even g = 1 fade. The variance-preserving GReLU (this project's extension) divides each layer by the factor its mix shrinks the second moment by; the signal then stays within one or two orders of magnitude at every g.</p>`,
+        },
+        await figure(
+          options.out,
+          "seed-notebook-signal",
+          signalThroughDepthSpec({
+            title: "The input's signal through the 50 layers at initialisation, by g",
+            points: signals,
+            provenance: {
+              settings:
+                "Settings: depth 50, width 50, seed 1, the first 1000 validation images of MNIST, at initialisation.",
+              versions:
+                `Computed by deno task report with tfjs ${tf.version.tfjs} on wasm, numerics version ${NUMERICS_VERSION}.`,
+            },
+          }),
+          "The spread across 1000 images of each layer's output (standard deviation per unit, averaged over the units), for g from 0 to 1, before any training: where it falls by orders of magnitude the network has forgotten its input.",
+          signals.map((p) => ({ ...p })),
+        ),
+      ]),
+      manifestBlock(manifest, name),
     ];
     const path = join(options.out, "seed-notebook.html");
     await writeFileAtomic(
@@ -138,48 +139,4 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
     );
     return path;
   }
-}
-
-let signals: Promise<SignalPoint[]> | undefined;
-
-/**
- * The signal through the notebook's network at initialisation for three variants and six
- * values of g (computed once per process: a few forward passes).
- */
-function notebookSignals(): Promise<SignalPoint[]> {
-  signals ??= (async () => {
-    await useBackend("wasm");
-    const data = await loadMnist({ limit: 1000 });
-    const x = tf.tensor2d(data.validation.images, [
-      data.validation.count,
-      data.validation.features,
-    ]);
-    const variants: [string, RunConfig][] = [
-      ["grelu, the notebook's init (std 0.1, bias 0.1)", NOTEBOOK_CONFIG],
-      ["grelu, He init", { ...NOTEBOOK_CONFIG, init: { kind: "he" }, biasInit: 0 }],
-      ["grelu-vp, He init", {
-        ...NOTEBOOK_CONFIG,
-        init: { kind: "he" },
-        biasInit: 0,
-        architecture: { kind: "grelu", variancePreserving: true },
-      }],
-    ];
-    const points: SignalPoint[] = [];
-    for (const [variant, config] of variants) {
-      const model = createModel(
-        config,
-        { inputSize: data.train.features, classes: data.classes },
-        new Random(1),
-      );
-      for (const g of [0, 0.1, 0.25, 0.5, 0.75, 1]) {
-        layerSignals(model, x, g).forEach((signal, layer) =>
-          points.push({ variant, g, layer, signal })
-        );
-      }
-      model.dispose();
-    }
-    x.dispose();
-    return points;
-  })();
-  return signals;
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Row } from "../csv.ts";
 import { writeFileAtomic } from "../csv.ts";
 import { htmlPage } from "../render.ts";
-import { searchBlocks, searchDir } from "../search_page.ts";
+import { searchBlocks } from "../search_page.ts";
 import type { Provenance } from "../specs/common.ts";
 import { readRuns } from "../tables.ts";
 import {
@@ -21,22 +21,22 @@ import {
 } from "./shared.ts";
 
 /**
- * Writes `search.html` from the search's tables under the results root.
+ * Writes `search.html` from the tables of the search experiment `name` in `dir`.
  *
  * @example
  * ```ts ignore
- * const path = await searchPage(ctx, "results", chosenRunIds);
+ * const path = await searchPage(ctx, "results/search", "search", chosenRunIds);
  * ```
  */
 export async function searchPage(
   ctx: PageContext,
-  results: string,
+  dir: string,
+  name: string,
   chosen?: ReadonlyMap<string, string>,
 ): Promise<string> {
-  const options = { out: ctx.out, results, chosen };
+  const options = { out: ctx.out, chosen };
   const nav = ctx.nav;
   {
-    const dir = searchDir(options.results);
     const runs = await readRuns(dir);
     const manifest = await readManifest(dir);
     const provenance: Provenance = {
@@ -62,7 +62,7 @@ export async function searchPage(
               `<p>Every architecture gets the same search budget: each combination of optimiser (SGD with momentum 0.9 at learning rates 0.01 and 0.003, Adam at 1e-3 and 3e-4), gradient clipping (global norm 1, or none) and, for GradNets, the length of the ramp of g (the first quarter, the first half or the whole of training), trained for 5 epochs at depth 50 on MNIST. A second stage refines each GradNet's best setting one change at a time: orthogonal initialisation, a learning rate falling tenfold over training, interpolation from its optimiser to SGD with momentum, gradual dropout (rate 0.1 g), gradual batch normalisation, and a ramp of g that starts a quarter into training. The best setting of each architecture by validation accuracy goes into the depth study; the test split is not evaluated here.</p>`,
           },
           ...blocks,
-          manifestBlock(manifest, "search"),
+          manifestBlock(manifest, name),
         ],
       }),
     );

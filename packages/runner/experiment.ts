@@ -1,11 +1,13 @@
 /**
- * How an experiment is declared: a name, what it asks, and the list of runs it needs. Runs are
- * plain {@linkcode RunConfig}s; the runner trains the ones not already stored.
+ * How an experiment is declared: a name, what it asks, the list of runs it needs, and how the
+ * report shows it. Runs are plain {@linkcode RunConfig}s; the runner trains the ones not
+ * already stored.
  *
  * @module
  */
 
 import type { RunConfig } from "@gradnets/core";
+import type { ReportPage } from "@gradnets/analysis";
 
 /** Options that change which runs an experiment declares. */
 export interface DeclareOptions {
@@ -21,6 +23,16 @@ export interface Experiment {
   readonly title: string;
   /** The runs, in the order their rows appear in the tables. */
   runs(options: DeclareOptions): RunConfig[];
+  /** The report's page that shows the experiment's tables (none: it is not reported). */
+  readonly report?: ReportPage;
+  /**
+   * Tables the experiment computes from something other than its runs (the notebook's signal
+   * through an untrained network), written into its results folder `dir` after its runs'
+   * tables, for the published and `--quick` results (where the report reads them). They must
+   * be cheap and deterministic: they are rewritten from scratch on every invocation, so a
+   * complete study regenerates them without training anything.
+   */
+  extraTables?(dir: string): Promise<void>;
 }
 
 /**
@@ -29,7 +41,7 @@ export interface Experiment {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { grid } from "./_experiment.ts";
+ * import { grid } from "@gradnets/runner";
  * assert(grid({ depth: [10, 20], seed: [1, 2] }).length === 4);
  * ```
  */

@@ -2,7 +2,8 @@
  * The experiment runner behind `deno task experiment`: it expands the declared experiments into
  * runs, applies the user's config overrides, skips runs already stored (so an interrupted study
  * resumes), trains the rest on worker processes, and rewrites each experiment's tables after
- * every finished run; once every run is stored it regenerates the report.
+ * every finished run (and the tables it computes itself, at the end); once every run is stored
+ * it regenerates the report of the experiments it was given.
  *
  * @module
  */
@@ -18,25 +19,23 @@ import {
   runId,
   validateConfig,
 } from "@gradnets/core";
-import { IdxError, readMnistFiles } from "@gradnets/data";
+import { checkDatasetFiles, IdxError, UnknownDatasetError } from "@gradnets/data";
 import {
   buildReports,
   CsvError,
   FindingsError,
   loadRun,
+  type ReportedExperiment,
   writeFileAtomic,
   writeResults,
 } from "@gradnets/analysis";
 import { join } from "node:path";
-import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./_cli.ts";
+import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./cli.ts";
 import { estimateSeconds } from "./_estimate.ts";
-import type { Experiment } from "./_experiment.ts";
+import type { Experiment } from "./experiment.ts";
 import { configOverrides, readConfigFile } from "./_overrides.ts";
-import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./_plan.ts";
-import { trainWithWorkers } from "./_pool.ts";
-import { chosenSearchRuns } from "./_settings.ts";
-
-export { shardOf };
+import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./plan.ts";
+import { trainWithWorkers } from "./pool.ts";
 
 const OPTIONS = {
   quick: { type: "boolean" },
@@ -108,22 +107,45 @@ gradient_norms.csv, timings.csv, manifest.json; see the README.md beside them) a
 atomically.`;
 }
 
+/** Options of {@linkcode experimentMain}. */
+export interface MainOptions {
+  /**
+   * The experiments this command runs, names and lists (default: all of `experiments`); an
+   * experiment file run alone names itself here, while the report still covers every
+   * experiment.
+   */
+  readonly run?: readonly Experiment[];
+}
+
 /**
  * The command line of `deno task experiment` (and of each experiment file run alone).
+ * `experiments` are the published experiments: the report regenerated once every run is stored
+ * shows each of them that declares a page.
+ *
+ * @example
+ * ```ts ignore
+ * import { experimentMain } from "@gradnets/runner";
+ * import { EXPERIMENTS } from "./experiments/main.ts";
+ * await experimentMain(EXPERIMENTS); // deno task experiment [NAME...] [options]
+ * ```
  */
-export async function experimentMain(experiments: readonly Experiment[]): Promise<void> {
+export async function experimentMain(
+  experiments: readonly Experiment[],
+  mainOptions: MainOptions = {},
+): Promise<void> {
+  const runnable = mainOptions.run ?? experiments;
   await runMain(
     async () => {
       const { values, positionals } = parseOptions(Deno.args, OPTIONS, true);
       if (values.help) {
-        console.log(help(experiments));
+        console.log(help(runnable));
         return;
       }
-      const chosen = positionals.length === 0 ? experiments : positionals.map((name) => {
-        const found = experiments.find((e) => e.name === name);
+      const chosen = positionals.length === 0 ? runnable : positionals.map((name) => {
+        const found = runnable.find((e) => e.name === name);
         if (!found) {
           throw new UsageError(
-            `unknown experiment "${name}" (known: ${experiments.map((e) => e.name).join(", ")})`,
+            `unknown experiment "${name}" (known: ${runnable.map((e) => e.name).join(", ")})`,
           );
         }
         return found;
@@ -167,13 +189,35 @@ export async function experimentMain(experiments: readonly Experiment[]): Promis
         workers,
         shard,
         reports,
+        // Tables of their own, for the experiments declared (not for a --config list).
+        extraTables: values.config !== undefined || reports === null ? [] : chosen,
+        reported: reportedExperiments(experiments),
       });
       if (!ok) Deno.exit(1);
     },
     (error) =>
       error instanceof ConfigError || error instanceof IdxError || error instanceof CsvError ||
-      error instanceof FindingsError,
+      error instanceof FindingsError || error instanceof UnknownDatasetError,
   );
+}
+
+/**
+ * The experiments of `experiments` that declare a report page, as the report takes them: the
+ * folder name and the page (`deno task experiment` and `deno task report` both pass this).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Experiment, reportedExperiments } from "@gradnets/runner";
+ * const declared: Experiment[] = [
+ *   { name: "study", title: "A study", runs: () => [], report: { page: "depth-study" } },
+ *   { name: "scratch", title: "Not reported", runs: () => [] },
+ * ];
+ * assert.deepEqual(reportedExperiments(declared), [{ name: "study", page: "depth-study" }]);
+ * ```
+ */
+export function reportedExperiments(experiments: readonly Experiment[]): ReportedExperiment[] {
+  return experiments.flatMap((e) => e.report ? [{ name: e.name, ...e.report }] : []);
 }
 
 function parseShard(text: string): { index: number; count: number } {
@@ -194,6 +238,10 @@ async function execute(
     reports: string | null;
     workers: number;
     shard: { index: number; count: number } | null;
+    /** Experiments whose own tables (beside their runs') are rewritten at the end. */
+    extraTables: readonly Experiment[];
+    /** The experiments the report shows. */
+    reported: readonly ReportedExperiment[];
   },
 ): Promise<boolean> {
   const store = join(options.root, "runs");
@@ -236,7 +284,7 @@ async function execute(
     // A user's own data files are checked here, so that a bad file stops the command with a
     // clear message before any training (the npm datasets are trusted).
     for (const dataset of new Set(todo.map((run) => run.config.dataset))) {
-      if (dataset.startsWith("idx:")) await readMnistFiles(dataset.slice(4));
+      await checkDatasetFiles(dataset);
     }
     const seconds = await estimateSeconds(todo, stored);
     const workers = Math.min(options.workers, todo.length);
@@ -257,6 +305,9 @@ async function execute(
   for (const experiment of experimentsOf(plan)) {
     await writeTables(options.root, experiment, plan, stored);
   }
+  for (const experiment of options.extraTables) {
+    await experiment.extraTables?.(join(options.root, experiment.name));
+  }
   const missing = unique(plan).filter((run) => !stored.has(run.id)).length;
   console.error(
     `results in ${experimentsOf(plan).map((e) => join(options.root, e)).join(", ")}${
@@ -268,7 +319,7 @@ async function execute(
       results: options.root,
       out: options.reports,
       findings: await readOptional(join(options.reports, "findings.md")),
-      chosen: chosenSearchRuns(),
+      experiments: options.reported,
     });
     console.error(`reports: ${pages.join(", ")}`);
   } else if (options.reports !== null) {

@@ -12,7 +12,7 @@ import {
   NOTEBOOK_CONFIG,
   type RunConfig,
 } from "@gradnets/core";
-import { choiceOption, integerOption, numberOption, UsageError } from "./_cli.ts";
+import { choiceOption, integerOption, numberOption, UsageError } from "./cli.ts";
 
 /** A change to a config. */
 export type Override = (config: RunConfig) => RunConfig;

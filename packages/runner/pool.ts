@@ -6,14 +6,23 @@
  */
 
 import type { RunConfig } from "@gradnets/core";
-import { formatDuration, Progress } from "./_cli.ts";
+import { formatDuration, Progress } from "./cli.ts";
 import { TextLineStream } from "./_lines.ts";
-import { type PlannedRun, work } from "./_plan.ts";
-import type { WorkerMessage } from "./_worker.ts";
+import { type PlannedRun, work } from "./plan.ts";
+import type { WorkerMessage } from "./worker.ts";
 
 /**
  * Trains `todo` on `count` worker processes, each taking the next run when it finishes one.
- * Calls `onStored` after each run is stored. Returns false if any run failed.
+ * Calls `onStored` after each run is stored. Returns false if any run failed. The workers are
+ * `deno run -A` processes of this package's `worker.ts`.
+ *
+ * @example
+ * ```ts ignore
+ * import { trainWithWorkers } from "@gradnets/runner";
+ * const ok = await trainWithWorkers(todo, "results/runs", 2, async (run) => {
+ *   console.log(`stored ${run.runId}`);
+ * });
+ * ```
  */
 export async function trainWithWorkers(
   todo: PlannedRun[],
@@ -28,7 +37,8 @@ export async function trainWithWorkers(
   let finishedWork = 0;
   let finished = 0;
   let failed = 0;
-  const workerPath = new URL("./_worker.ts", import.meta.url).pathname;
+  // Resolved beside this file, so the workers start wherever the package is imported from.
+  const workerModule = import.meta.resolve("./worker.ts");
   const children: Deno.ChildProcess[] = [];
   const stop = () => {
     for (const child of children) {
@@ -114,7 +124,7 @@ export async function trainWithWorkers(
 
   const runWorker = async (slot: number) => {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", workerPath],
+      args: ["run", "-A", workerModule],
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",

@@ -1,10 +1,11 @@
 /**
  * The training settings of the published studies, in one place.
  *
- * The search (experiments/search.ts) tries every combination of `SEARCH_SPACE` for every entry
- * of `ARCHITECTURE_ENTRIES` at depth 50 on MNIST, choosing on the validation split with the test
- * split unread. `CHOSEN` records the winner of each architecture; the report checks that it still
- * is the winner of the stored search tables. The depth study then runs every architecture with
+ * The search (experiments/search.ts, which declares what it varies) tries its settings for every
+ * entry of `ARCHITECTURE_ENTRIES` at depth 50 on MNIST, choosing on the validation split with the
+ * test split unread. `FIRST_STAGE` and `CHOSEN` record the winner of each architecture, typed in
+ * from the search's tables; the report checks that each is still the winner of the stored search
+ * tables. The depth study then runs every architecture with
  * its chosen settings, for 20 epochs, at every depth, seed and dataset.
  *
  * @module
@@ -20,7 +21,6 @@ import {
   NOTEBOOK_CONFIG,
   type OptimizerConfig,
   type RunConfig,
-  runId,
   type Schedule,
 } from "@gradnets/core";
 
@@ -62,25 +62,20 @@ export const ARCHITECTURE_ENTRIES: readonly ArchitectureEntry[] = [
   },
 ];
 
-const adam = (learningRate: number): BaseOptimizerConfig => ({
+/** Adam with the usual moments (0.9, 0.999) and epsilon 1e-7, at `learningRate`. */
+export const adam = (learningRate: number): BaseOptimizerConfig => ({
   kind: "adam",
   learningRate,
   beta1: 0.9,
   beta2: 0.999,
   epsilon: 1e-7,
 });
-const momentum = (learningRate: number): BaseOptimizerConfig => ({
+/** SGD with momentum 0.9 at `learningRate`. */
+export const momentum = (learningRate: number): BaseOptimizerConfig => ({
   kind: "momentum",
   learningRate,
   momentum: 0.9,
 });
-
-/** What the search varies. g rises linearly over the first `gradnetRamp` of training. */
-export const SEARCH_SPACE = {
-  optimizer: [momentum(0.01), momentum(0.003), adam(1e-3), adam(3e-4)],
-  gradientClip: [null, 1],
-  gradnetRamp: [0.25, 0.5, 1],
-} as const;
 
 /** The settings every run starts from: He initialisation, zero biases, mean loss, batch 50. */
 export const BASE: RunConfig = {
@@ -126,29 +121,6 @@ export const FIRST_STAGE: Readonly<Record<string, Chosen>> = {
   "grelu-leaky-vp": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
   "gradual-residual": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
 };
-
-/**
- * The second stage refines each GradNet's first-stage winner one change at a time: the rest of
- * what the paper and its first author's code offer (orthogonal initialisation, learning-rate
- * decay, optimiser interpolation, gradual dropout and batch normalisation, a later ramp).
- */
-export const REFINEMENTS: readonly { name: string; change: (base: Chosen) => Partial<Chosen> }[] = [
-  { name: "orthogonal init", change: () => ({ init: { kind: "orthogonal", gain: Math.SQRT2 } }) },
-  { name: "lr decay x0.1", change: () => ({ decay: 0.1 }) },
-  {
-    name: "optimiser interpolation to momentum",
-    change: (base) => ({
-      optimizer: {
-        kind: "interpolate",
-        from: base.optimizer as BaseOptimizerConfig,
-        to: momentum(0.01),
-      },
-    }),
-  },
-  { name: "gradual dropout 0.1", change: () => ({ dropout: { kind: "gradual", rate: 0.1 } }) },
-  { name: "gradual batch norm", change: () => ({ batchNorm: { kind: "gradual" } }) },
-  { name: "later ramp", change: () => ({ rampStart: 0.25 }) },
-];
 
 /**
  * The settings of the depth study per architecture: the best of both search stages by
@@ -198,17 +170,4 @@ export function configFor(
     batchNorm: settings.batchNorm ?? BASE.batchNorm,
     ...overrides,
   };
-}
-
-/**
- * The run id of each architecture's chosen setting under the search's conditions: the report
- * checks that it is the search's winner.
- */
-export function chosenSearchRuns(): Map<string, string> {
-  return new Map(
-    ARCHITECTURE_ENTRIES.map((entry) => [
-      entry.name,
-      runId(configFor(entry, CHOSEN[entry.name], searchConditions(false))),
-    ]),
-  );
 }

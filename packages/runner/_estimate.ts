@@ -13,7 +13,7 @@ import {
   trainStep,
   useBackend,
 } from "@gradnets/core";
-import { type PlannedRun, type StoredRun, work } from "./_plan.ts";
+import { type PlannedRun, type StoredRun, work } from "./plan.ts";
 
 /**
  * Seconds of training the runs need on one worker: from the speed of stored runs of the same

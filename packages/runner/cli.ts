@@ -10,6 +10,13 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 /**
  * Bad input from the user (an option value, a data file): reported as `error: ...` with exit
  * code 2, never with a stack trace.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "@gradnets/runner";
+ * assert.equal(new UsageError("--depth must be an integer").name, "UsageError");
+ * ```
  */
 export class UsageError extends Error {
   /** Creates the error. */
@@ -19,12 +26,29 @@ export class UsageError extends Error {
   }
 }
 
-/** Parses `args` with node:util's parseArgs; unknown options become {@linkcode UsageError}s. */
+/** What {@linkcode parseOptions} returns: node:util's parseArgs result for `options`. */
+export type ParsedOptions<T extends NonNullable<ParseArgsConfig["options"]>> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: boolean }>
+>;
+
+/**
+ * Parses `args` with node:util's parseArgs; unknown options become {@linkcode UsageError}s.
+ * A leading `--` (what `deno task x -- --flag` passes through) is dropped.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseOptions, UsageError } from "@gradnets/runner";
+ * const { values } = parseOptions(["--", "--out", "x"], { out: { type: "string" } });
+ * assert.equal(values.out, "x");
+ * assert.throws(() => parseOptions(["--outt", "x"], { out: { type: "string" } }), UsageError);
+ * ```
+ */
 export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
   args: string[],
   options: T,
   allowPositionals = false,
-) {
+): ParsedOptions<T> {
   // `deno task x -- --flag` passes the "--" through; it is not an end-of-options marker here.
   const rest = args[0] === "--" ? args.slice(1) : args;
   try {
@@ -34,7 +58,17 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
-/** An integer option, at least `min`. */
+/**
+ * An integer option, at least `min`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { integerOption } from "@gradnets/runner";
+ * assert.equal(integerOption("workers", "4", 1), 4);
+ * assert.throws(() => integerOption("workers", "0", 1), /--workers must be an integer >= 1, got "0"/);
+ * ```
+ */
 export function integerOption(name: string, text: string, min = Number.MIN_SAFE_INTEGER): number {
   const value = Number(text);
   if (text.trim() === "" || !Number.isInteger(value) || value < min) {
@@ -47,7 +81,17 @@ export function integerOption(name: string, text: string, min = Number.MIN_SAFE_
   return value;
 }
 
-/** A finite number option, with an optional lower bound (`exclusive` for > instead of >=). */
+/**
+ * A finite number option, with an optional lower bound (`exclusive` for > instead of >=).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { numberOption } from "@gradnets/runner";
+ * assert.equal(numberOption("lr", "1e-3", 0, true), 0.001);
+ * assert.throws(() => numberOption("lr", "0", 0, true), /--lr must be a number > 0, got "0"/);
+ * ```
+ */
 export function numberOption(
   name: string,
   text: string,
@@ -63,7 +107,17 @@ export function numberOption(
   return value;
 }
 
-/** An option that must be one of `choices`. */
+/**
+ * An option that must be one of `choices`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { choiceOption } from "@gradnets/runner";
+ * assert.equal(choiceOption("loss", "sum", ["sum", "mean"]), "sum");
+ * assert.throws(() => choiceOption("loss", "max", ["sum", "mean"]), /one of sum, mean/);
+ * ```
+ */
 export function choiceOption<C extends string>(
   name: string,
   text: string,
@@ -78,6 +132,14 @@ export function choiceOption<C extends string>(
 /**
  * Runs a command's main function: known input errors print `error: <message>` and exit 2
  * (before any training when they come from options); anything else is a bug and keeps its stack.
+ *
+ * @example
+ * ```ts
+ * import { runMain } from "@gradnets/runner";
+ * await runMain(async () => {
+ *   // parse the options, then do the work; a UsageError thrown here exits 2 with one line
+ * });
+ * ```
  */
 export async function runMain(
   main: () => Promise<void>,
@@ -97,6 +159,14 @@ export async function runMain(
 /**
  * Progress on stderr: a bar with an ETA redrawn in place on a terminal, otherwise a plain line
  * every `intervalSeconds`.
+ *
+ * @example
+ * ```ts
+ * import { Progress } from "@gradnets/runner";
+ * const progress = new Progress(10);
+ * progress.update(10, "runs 1/1 done");
+ * progress.log("trained 1 run");
+ * ```
  */
 export class Progress {
   #total: number;
@@ -150,7 +220,18 @@ export class Progress {
   }
 }
 
-/** Seconds as `1h02m`, `3m05s` or `12s`. */
+/**
+ * Seconds as `1h02m`, `3m05s` or `12s` (`?` for a time not known yet).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatDuration } from "@gradnets/runner";
+ * assert.equal(formatDuration(185), "3m05s");
+ * assert.equal(formatDuration(3720), "1h02m");
+ * assert.equal(formatDuration(NaN), "?");
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
   const s = Math.round(seconds);

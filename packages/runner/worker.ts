@@ -9,7 +9,7 @@
  */
 
 import { type RunConfig, train, useBackend } from "@gradnets/core";
-import { type Dataset, loadFashionMnist, loadMnist } from "@gradnets/data";
+import { type Dataset, loadDataset } from "@gradnets/data";
 import { saveRun } from "@gradnets/analysis";
 import { TextLineStream } from "./_lines.ts";
 import { provenance } from "./_provenance.ts";
@@ -51,19 +51,14 @@ export type WorkerMessage =
 
 const datasets = new Map<string, Promise<Dataset>>();
 
-/** The dataset a config names (`mnist`, `fashion-mnist`, `idx:<folder>`), loaded once. */
+/** The dataset a config names (see the registry of `@gradnets/data`), loaded once. */
 function dataset(config: RunConfig): Promise<Dataset> {
   const key = `${config.dataset}|${config.dataLimit}`;
   let loading = datasets.get(key);
   if (!loading) {
-    const limit = config.dataLimit ?? undefined;
-    loading = config.dataset === "mnist"
-      ? loadMnist({ limit })
-      : config.dataset === "fashion-mnist"
-      ? loadFashionMnist({ limit })
-      : config.dataset.startsWith("idx:")
-      ? loadMnist({ dir: config.dataset.slice(4), limit })
-      : Promise.reject(new Error(`unknown dataset ${config.dataset}`));
+    // A name the registry does not know rejects here, listing the known ones.
+    loading = (async () =>
+      await loadDataset(config.dataset, { limit: config.dataLimit ?? undefined }))();
     datasets.set(key, loading);
   }
   return loading;
