@@ -219,3 +219,40 @@ Deno.test("the same tables give the same report, byte for byte", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the notebook page shows the signal table the experiment wrote, and none without it", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    await buildReports({ results, out: reports, experiments: REPORTED });
+    const page = () => Deno.readTextFile(join(reports, "seed-notebook.html"));
+    assert.match(await page(), /Why the interpolation loses the input/);
+    const data = await Deno.readTextFile(join(reports, "data", "seed-notebook-signal.csv"));
+    assert.equal(data, await Deno.readTextFile(join(results, "seed-notebook", "signal.csv")));
+    await Deno.remove(join(results, "seed-notebook", "signal.csv"));
+    await buildReports({ results, out: reports, experiments: REPORTED });
+    assert.doesNotMatch(await page(), /Why the interpolation loses the input|seed-notebook-signal/);
+    assert.match(await page(), /The 2015 notebook rerun: learning curves/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("pages read each experiment's folder from the list they are given", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    await Deno.rename(join(results, "depth-study"), join(results, "depth"));
+    const renamed = REPORTED.map((e) => e.page === "depth-study" ? { ...e, name: "depth" } : e);
+    const pages = await buildReports({ results, out: reports, experiments: renamed });
+    assert.ok(pages.some((p) => p.endsWith("mnist.html")), pages.join());
+    assert.match(
+      await Deno.readTextFile(join(reports, "index.html")),
+      /Manifest of the depth runs/,
+    );
+    await assert.rejects(
+      () => buildReports({ results, out: reports, experiments: [...renamed, renamed[0]] }),
+      /both ask for the notebook page/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

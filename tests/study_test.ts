@@ -4,8 +4,6 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NOTEBOOK_CONFIG, type RunConfig, runId } from "@gradnets/core";
-import { shardOf } from "@gradnets/runner";
 
 const MAIN = new URL("../experiments/main.ts", import.meta.url).pathname;
 const TABLES = ["runs.csv", "epochs.csv", "gradient_norms.csv"];
@@ -158,16 +156,4 @@ Deno.test("the study runner: resumable, byte-identical, shardable, and it reruns
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
-
-Deno.test("shardOf deals every run to exactly one shard, balanced by work", () => {
-  const plan = Array.from({ length: 23 }, (_, i) => ({
-    config: { ...NOTEBOOK_CONFIG, depth: [10, 20, 50, 100, 200][i % 5], seed: i } as RunConfig,
-  }));
-  const shards = [1, 2, 3, 4].map((k) => shardOf(plan, k, 4));
-  const ids = shards.flat().map((run) => runId(run.config)).sort();
-  assert.deepEqual(ids, plan.map((run) => runId(run.config)).sort());
-  const loads = shards.map((shard) => shard.reduce((sum, run) => sum + run.config.depth, 0));
-  assert.ok(Math.max(...loads) - Math.min(...loads) <= 200, `loads ${loads}`);
-  assert.deepEqual(shardOf(plan, 2, 4), shards[1]);
 });

@@ -9,14 +9,19 @@ import type { RunRecord } from "@gradnets/analysis";
 
 /** A run to do: which experiment declared it, its config and id. */
 export interface PlannedRun {
+  /** The name of the experiment that declared it (`custom` for a `--config` file). */
   readonly experiment: string;
+  /** Its config, after the command's overrides. */
   readonly config: RunConfig;
+  /** Its id: the hash of the config and of the versions that affect results. */
   readonly id: string;
 }
 
 /** A stored run and its provenance. */
 export interface StoredRun {
+  /** The run as stored: id, config and result. */
   readonly record: RunRecord;
+  /** What trained it: versions, commit, machine (the manifests group runs by it). */
   readonly provenance: Readonly<Record<string, string>>;
 }
 

@@ -16,8 +16,11 @@ import { provenance } from "./_provenance.ts";
 
 /** A request: train this run and store it in `dir`. */
 export interface WorkerRequest {
+  /** The run's id (see `runId` of `@gradnets/core`). */
   readonly id: string;
+  /** The run's config. */
   readonly config: RunConfig;
+  /** The run store: the run is saved as `<dir>/<id>.json`. */
   readonly dir: string;
 }
 
