@@ -96,7 +96,7 @@ export function searchBlocks(
       kind: "table",
       caption:
         "The setting chosen for each architecture (highest validation accuracy), and whether " +
-        "experiments/_settings.ts uses it in the depth study.",
+        "experiments/settings.ts uses it in the depth study.",
       columns: [
         "architecture",
         "chosen setting",
