@@ -28,7 +28,7 @@ import {
   useWasmKernels,
   wasmKernelsActive,
 } from "@gradnets/core";
-import { batches, type Dataset, loadMnist, mnistDataDir, shuffledOrder } from "@gradnets/data";
+import { batches, type Dataset, loadDataset, mnistDataDir, shuffledOrder } from "@gradnets/data";
 import { writeCsv } from "@gradnets/analysis";
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
@@ -157,7 +157,7 @@ await runMain(async () => {
   if (out.trim() === "") throw new UsageError("--out must name a file");
   const kernels = !(values["no-kernels"] ?? false);
 
-  const data = await loadMnist();
+  const data = await loadDataset("mnist");
   const python = values["no-torch"] ? null : await findTorch();
   const machine = `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${
     Math.round(os.totalmem() / 2 ** 30)

@@ -19,7 +19,7 @@ import {
   runId,
   validateConfig,
 } from "@gradnets/core";
-import { checkDatasetFiles, IdxError, UnknownDatasetError } from "@gradnets/data";
+import { checkDatasetFiles, checkDatasetName, IdxError, UnknownDatasetError } from "@gradnets/data";
 import {
   buildReports,
   CsvError,
@@ -174,6 +174,7 @@ export async function experimentMain(
           if (limit !== null) config = { ...config, dataLimit: limit };
           for (const apply of overrides) config = apply(config);
           validateConfig(config);
+          checkDatasetName(config.dataset); // the registry of @gradnets/data has the last word
           const id = runId(config);
           if (seen.has(id)) continue; // overrides can make two declared runs the same
           seen.add(id);
