@@ -5,8 +5,8 @@
  * entry of `ARCHITECTURE_ENTRIES` at depth 50 on MNIST, choosing on the validation split with the
  * test split unread. `FIRST_STAGE` and `CHOSEN` record the winner of each architecture, typed in
  * from the search's tables; the report checks that each is still the winner of the stored search
- * tables. The depth study then runs every architecture with
- * its chosen settings, for 20 epochs, at every depth, seed and dataset.
+ * tables. The depth study then runs every architecture with its chosen settings, for 20 epochs,
+ * at every depth, seed and dataset.
  *
  * @module
  */

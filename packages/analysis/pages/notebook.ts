@@ -5,8 +5,7 @@
  * @module
  */
 
-import { NUMERICS_VERSION } from "@gradnets/core";
-import * as tf from "@tensorflow/tfjs";
+import { NUMERICS_VERSION, runtimeVersions } from "@gradnets/core";
 import { join } from "node:path";
 import { writeFileAtomic } from "../csv.ts";
 import { htmlPage, type PageBlock } from "../render.ts";
@@ -123,7 +122,7 @@ export async function notebookPage(
               settings:
                 "Settings: depth 50, width 50, seed 1, the first 1000 validation images of MNIST, at initialisation.",
               versions:
-                `Computed by deno task experiment with tfjs ${tf.version.tfjs} on wasm, numerics version ${NUMERICS_VERSION}.`,
+                `Computed by deno task experiment with tfjs ${runtimeVersions().tfjs} on wasm, numerics version ${NUMERICS_VERSION}.`,
             },
           }),
           "The spread across 1000 images of each layer's output (standard deviation per unit, averaged over the units), for g from 0 to 1, before any training: where it falls by orders of magnitude the network has forgotten its input.",
