@@ -160,7 +160,9 @@ Deno.test("regenerated pages diff line by line: one run more changes few lines",
     // The same study without its last run, then with it.
     const runsCsv = await Deno.readTextFile(join(study, "runs.csv"));
     const lines = runsCsv.trimEnd().split(/\r?\n/);
-    const [last, dataset] = lines.at(-1)!.split(",");
+    const column = lines[0].split(",").indexOf("dataset");
+    const cells = lines.at(-1)!.split(",");
+    const [last, dataset] = [cells[0], cells[column]];
     const page = join(reports, `${dataset}.html`);
     await Deno.writeTextFile(join(study, "runs.csv"), lines.slice(0, -1).join("\r\n") + "\r\n");
     await buildReports({ results, out: reports });
