@@ -13,11 +13,12 @@
 
 import {
   type Architecture,
-  ARCHITECTURES,
+  ARCHITECTURE_KINDS,
   type BackendName,
   BACKENDS,
   createModel,
   createOptimizer,
+  defaultArchitecture,
   evaluateAccuracy,
   NOTEBOOK_CONFIG,
   Random,
@@ -48,7 +49,7 @@ the CSV, with the machine and the versions.
 
 Options:
   --depths LIST     comma-separated depths (default 10,50,200)
-  --archs LIST      comma-separated architectures (default all: ${ARCHITECTURES.join(",")})
+  --archs LIST      comma-separated architectures (default all: ${ARCHITECTURE_KINDS.join(",")})
   --backends LIST   comma-separated tfjs backends: ${BACKENDS.join(", ")} (default wasm)
   --steps N         training steps per repeat (default 100)
   --repeats N       repeats; min / median / max are over these (default 5)
@@ -145,8 +146,8 @@ await runMain(async () => {
   };
   const depths = list("depths", values.depths ?? (quick ? "10" : "10,50,200"))
     .map((d) => integerOption("depths", d, 2));
-  const archs = list("archs", values.archs ?? ARCHITECTURES.join(","))
-    .map((a) => choiceOption("archs", a, ARCHITECTURES));
+  const archs = list("archs", values.archs ?? ARCHITECTURE_KINDS.join(","))
+    .map((a) => choiceOption("archs", a, ARCHITECTURE_KINDS));
   const backends = list("backends", values.backends ?? "wasm")
     .map((b) => choiceOption("backends", b, BACKENDS));
   const settings: Settings = {
@@ -284,7 +285,7 @@ await runMain(async () => {
  * from that start, so it starts from weights of std 0.01 and zero biases instead.
  */
 function benchConfig(kind: Architecture["kind"], depth: number, backend: BackendName): RunConfig {
-  const architecture: Architecture = kind === "highway" ? { kind, carryBias: -2 } : { kind };
+  const architecture = defaultArchitecture(kind);
   const residual = kind === "residual";
   return {
     ...NOTEBOOK_CONFIG,

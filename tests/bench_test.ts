@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertCleanError, runScript } from "./_command.ts";
 import { parseCsv } from "@gradnets/analysis";
-import { ARCHITECTURES } from "@gradnets/core";
+import { ARCHITECTURE_KINDS } from "@gradnets/core";
 
 const run = (...args: string[]) => runScript("scripts/bench.ts", ...args);
 
@@ -36,7 +36,7 @@ Deno.test("bench --quick --no-torch runs every architecture and writes the CSV",
       "eval_ratio",
     ];
     const rows = parseCsv(await Deno.readTextFile(out), columns, out);
-    assert.deepEqual(rows.map((r) => r.architecture), [...ARCHITECTURES]);
+    assert.deepEqual(rows.map((r) => r.architecture), [...ARCHITECTURE_KINDS]);
     for (const row of rows) {
       assert.equal(row.backend, "wasm");
       assert.equal(row.kernels, "gradnets");

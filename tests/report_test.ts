@@ -160,7 +160,9 @@ Deno.test("regenerated pages diff line by line: one run more changes few lines",
     // The same study without its last run, then with it.
     const runsCsv = await Deno.readTextFile(join(study, "runs.csv"));
     const lines = runsCsv.trimEnd().split(/\r?\n/);
-    const [last, dataset] = lines.at(-1)!.split(",");
+    const column = lines[0].split(",").indexOf("dataset");
+    const cells = lines.at(-1)!.split(",");
+    const [last, dataset] = [cells[0], cells[column]];
     const page = join(reports, `${dataset}.html`);
     await Deno.writeTextFile(join(study, "runs.csv"), lines.slice(0, -1).join("\r\n") + "\r\n");
     await buildReports({ results, out: reports, experiments: REPORTED });
@@ -252,6 +254,32 @@ Deno.test("pages read each experiment's folder from the list they are given", as
       () => buildReports({ results, out: reports, experiments: [...renamed, renamed[0]] }),
       /both ask for the notebook page/,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("README.md: its numbers are report --table's, and only the own reports/ rewrites it", async () => {
+  const readmePath = new URL("../README.md", import.meta.url);
+  const readme = await Deno.readTextFile(readmePath);
+  // The committed blocks hold what --table prints for the committed results.
+  const table = await report("--table");
+  assert.equal(table.code, 0, table.stderr);
+  const sections = table.stdout.split(/\n(?=\S+: test accuracy)/);
+  const best = sections.filter((s) => /at the best validation epoch/.test(s));
+  assert.ok(best.length >= 1);
+  const headline = /<!-- report:headline -->\n([^]*?)\n<!-- \/report:headline -->/.exec(readme);
+  assert.ok(headline, "README.md has the headline markers");
+  assert.equal(headline[1], best.map((s) => s.trimEnd() + "\n").join("\n").trimEnd());
+  const compute = table.stdout.split("\n").find((l) => l.startsWith("Compute in all:"))!;
+  assert.ok(readme.includes(`<!-- report:compute -->\n${compute}\n<!-- /report:compute -->`));
+  // A report into another folder writes there only: README.md stays as it was.
+  const { dir, results, reports } = await fixture();
+  try {
+    const result = await report("--results", results, "--out", reports);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await Deno.readTextFile(readmePath), readme);
+    assert.doesNotMatch(result.stderr, /README/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -128,7 +128,7 @@ export function describe(values: readonly number[]): Statistics {
  * import assert from "node:assert/strict";
  * import { summaryCell, summarizeByDepth } from "@gradnets/analysis";
  * const run = (seed: number, best: number, final: number) => ({
- *   runId: `r${seed}`, dataset: "mnist", architecture: "grelu", label: "grelu", depth: 50,
+ *   runId: `r${seed}`, dataset: "mnist", architecture: "grelu", label: "grelu", architectureLabel: "grelu", depth: 50,
  *   width: 50, seed, epochs: 20, status: "completed" as const, divergedStep: null,
  *   divergedReason: null, finalTestAccuracy: final, finalValidationAccuracy: final,
  *   bestValidationEpoch: 3, bestValidationAccuracy: best, testAccuracyAtBestValidation: best,

@@ -14,6 +14,7 @@ function run(
     dataset: "mnist",
     architecture: label,
     label,
+    architectureLabel: label,
     depth,
     width: 50,
     seed,

@@ -54,7 +54,7 @@ const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
  * import assert from "node:assert/strict";
  * import { fillFindings, summarizeByDepth } from "@gradnets/analysis";
  * const run = {
- *   runId: "a", dataset: "mnist", architecture: "grelu", label: "grelu", depth: 50, width: 50,
+ *   runId: "a", dataset: "mnist", architecture: "grelu", label: "grelu", architectureLabel: "grelu", depth: 50, width: 50,
  *   seed: 1, epochs: 20, status: "completed" as const, divergedStep: null, divergedReason: null,
  *   finalTestAccuracy: 0.9, finalValidationAccuracy: 0.9, bestValidationEpoch: 3,
  *   bestValidationAccuracy: 0.95, testAccuracyAtBestValidation: 0.94, columns: {},

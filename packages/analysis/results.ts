@@ -9,7 +9,13 @@
  * @module
  */
 
-import { configColumns, type RunConfig, type RunResult } from "@gradnets/core";
+import {
+  architectureLabel,
+  configColumns,
+  type RunConfig,
+  runLabel,
+  type RunResult,
+} from "@gradnets/core";
 import { join } from "node:path";
 import { type Row, writeCsv, writeFileAtomic } from "./csv.ts";
 
@@ -43,6 +49,7 @@ export function runRow(run: RunRecord): Row {
   );
   return {
     run_id: run.runId,
+    ...labelColumns(run.config),
     ...configColumns(run.config),
     status: run.result.status,
     epochs_completed: finished.length,
@@ -57,6 +64,14 @@ export function runRow(run: RunRecord): Row {
   };
 }
 
+/** The names of a run in figures, from the architecture registry (see the results README). */
+function labelColumns(config: RunConfig): Row {
+  return {
+    label: runLabel(config),
+    architecture_label: architectureLabel(config.architecture, config.width),
+  };
+}
+
 /**
  * The rows of `epochs.csv` for a run.
  *
@@ -66,7 +81,7 @@ export function runRow(run: RunRecord): Row {
  * ```
  */
 export function epochRows(run: RunRecord): Row[] {
-  const config = configColumns(run.config);
+  const config = { ...labelColumns(run.config), ...configColumns(run.config) };
   return run.result.epochs.map((e) => ({
     run_id: run.runId,
     ...config,
@@ -137,6 +152,10 @@ replaced atomically (temporary file, then rename).
 
 ## runs.csv: one row per run
 - \`run_id\`: first 12 hex digits of the SHA-256 of the run's config; join key of all tables.
+- \`label\`: the run's name in figures and tables, e.g. \`plain-71\`, \`grelu-vp\`,
+  \`grelu-leaky+gradual-bn\` (the architecture's label, then batch norm or dropout where on);
+  \`architecture_label\`: the same without batch norm and dropout. Filter by these rather than
+  rebuilding names from the config columns.
 - config columns: \`dataset\` (\`mnist\`, or \`idx:<folder>\` for other IDX files), \`data_limit\`
   (only the first N images of each split; empty: all), \`architecture\`, \`depth\` (all layers: input + hidden + output),
   \`width\`, \`init\` and \`init_*\`, \`bias_init\`, \`schedule\` and \`schedule_*\` (g's schedule,

@@ -7,7 +7,8 @@
 import type { PageBlock } from "./render.ts";
 import { type SearchPoint, searchResultsSpec } from "./specs/search_results.ts";
 import type { Provenance } from "./specs/common.ts";
-import { baseArchitectureLabel, type RunRow } from "./tables.ts";
+import { architectureEntry } from "@gradnets/core";
+import type { RunRow } from "./tables.ts";
 
 /**
  * The setting of a search run in words, e.g. `adam 0.001, clip 1, ramp 0..0.25, orthogonal init`.
@@ -24,7 +25,7 @@ export function settingLabel(run: RunRow): string {
     : `${c.optimizer} ${c.optimizer_learning_rate}`;
   const parts = [optimizer, c.gradient_clip ? `clip ${c.gradient_clip}` : "no clip"];
   // Only GradNets use g; the baselines' schedule is a placeholder.
-  if (c.architecture.startsWith("grelu") && c.schedule === "window") {
+  if (architectureEntry(c.architecture)?.gradNet && c.schedule === "window") {
     parts.push(`ramp ${c.schedule_start}..${c.schedule_end}`);
   }
   if (c.init && c.init !== "he") {
@@ -51,7 +52,7 @@ export function searchWinners(runs: readonly RunRow[]): Map<string, RunRow> {
   const winners = new Map<string, RunRow>();
   for (const run of runs) {
     // Batch norm and dropout are settings the search tries, not other architectures.
-    const label = baseArchitectureLabel(run.columns);
+    const label = run.architectureLabel;
     const best = winners.get(label);
     const score = run.finalValidationAccuracy ?? -1;
     if (!best || score > (best.finalValidationAccuracy ?? -1)) winners.set(label, run);
@@ -74,12 +75,12 @@ export function searchBlocks(
 ): Promise<PageBlock[]> {
   const winners = searchWinners(runs);
   const points: SearchPoint[] = runs.map((r) => ({
-    architecture: baseArchitectureLabel(r.columns),
+    architecture: r.architectureLabel,
     setting: settingLabel(r),
     optimizer: `${r.columns.optimizer} ${r.columns.optimizer_learning_rate}`,
     validationAccuracy: r.finalValidationAccuracy,
     status: r.status,
-    chosen: winners.get(baseArchitectureLabel(r.columns)) === r,
+    chosen: winners.get(r.architectureLabel) === r,
   }));
   return (async () => {
     const overview = await figure(
@@ -106,7 +107,7 @@ export function searchBlocks(
         "used by the study",
       ],
       rows: [...winners.entries()].map(([label, run]) => {
-        const tried = runs.filter((r) => baseArchitectureLabel(r.columns) === label);
+        const tried = runs.filter((r) => r.architectureLabel === label);
         return [
           label,
           settingLabel(run),

@@ -13,8 +13,10 @@ export interface RunRow {
   readonly runId: string;
   readonly dataset: string;
   readonly architecture: string;
-  /** Short name of the architecture and its options, e.g. `plain-71`, `grelu`, `plain+gradual-bn`. */
+  /** The run's name in figures (runs.csv `label`), e.g. `plain-71`, `grelu-vp`, `plain+gradual-bn`. */
   readonly label: string;
+  /** The label without batch norm and dropout (runs.csv `architecture_label`), e.g. `plain-71`. */
+  readonly architectureLabel: string;
   readonly depth: number;
   readonly width: number;
   readonly seed: number;
@@ -57,6 +59,8 @@ export interface GradientNormRow {
 /** The columns of runs.csv that the reports need. */
 export const RUN_COLUMNS = [
   "run_id",
+  "label",
+  "architecture_label",
   "dataset",
   "architecture",
   "depth",
@@ -96,43 +100,6 @@ export const GRADIENT_NORM_COLUMNS = [
   "max_norm",
 ] as const;
 
-/**
- * The label of an architecture in figures: its kind, the width of plain nets (71 and 50 are
- * both studied), and any batch norm or dropout.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { architectureLabel } from "@gradnets/analysis";
- * assert.equal(architectureLabel({ architecture: "plain", width: "71" }), "plain-71");
- * assert.equal(architectureLabel({ architecture: "grelu", width: "50", dropout: "gradual" }), "grelu+gradual-dropout");
- * assert.equal(architectureLabel({ architecture: "grelu", width: "50", architecture_variance_preserving: "true" }), "grelu-vp");
- * ```
- */
-export function architectureLabel(columns: Readonly<Record<string, string>>): string {
-  let label = baseArchitectureLabel(columns);
-  if (columns.batch_norm && columns.batch_norm !== "none") label += `+${columns.batch_norm}-bn`;
-  if (columns.dropout && columns.dropout !== "none") label += `+${columns.dropout}-dropout`;
-  return label;
-}
-
-/**
- * The label of the hidden layers alone, without batch norm or dropout: `plain-71`, `grelu-vp`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { baseArchitectureLabel } from "@gradnets/analysis";
- * assert.equal(baseArchitectureLabel({ architecture: "grelu", width: "50", batch_norm: "gradual" }), "grelu");
- * ```
- */
-export function baseArchitectureLabel(columns: Readonly<Record<string, string>>): string {
-  let label = columns.architecture;
-  if (label === "plain") label += `-${columns.width}`;
-  if (columns.architecture_variance_preserving === "true") label += "-vp";
-  return label;
-}
-
 function numberParser(path: string) {
   return (row: Record<string, string>, column: string, index: number): number | null => {
     const text = row[column];
@@ -170,7 +137,8 @@ export async function readRuns(dir: string): Promise<RunRow[]> {
       runId: row.run_id,
       dataset: row.dataset,
       architecture: row.architecture,
-      label: architectureLabel(row),
+      label: row.label,
+      architectureLabel: row.architecture_label,
       depth: required("depth"),
       width: required("width"),
       seed: required("seed"),

@@ -2,6 +2,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { AssertionError } from "node:assert/strict";
+import { ARCHITECTURE_TEST_CASES, architectureLabel } from "./architectures.ts";
 import type { RunConfig } from "./config.ts";
 import { type Layer, layerContext } from "./layers/layer.ts";
 import { Random } from "./random.ts";
@@ -102,15 +103,9 @@ export function disposeLayer(layer: Layer): void {
   tf.dispose([...layer.params.map((p) => p.variable), ...(layer.state ?? [])]);
 }
 
-/** Every kind of hidden layer, as config changes: the cases that tests of whole models share. */
-export const ARCHITECTURE_CASES: readonly [string, Partial<RunConfig>][] = [
-  ["grelu", {}],
-  ["grelu-leaky", { architecture: { kind: "grelu-leaky" } }],
-  ["grelu-vp", { architecture: { kind: "grelu", variancePreserving: true } }],
-  ["grelu-leaky-vp", { architecture: { kind: "grelu-leaky", variancePreserving: true } }],
-  ["plain", { architecture: { kind: "plain" } }],
-  ["highway", { architecture: { kind: "highway", carryBias: -1 } }],
-  ["residual", { architecture: { kind: "residual" } }],
-  ["rezero", { architecture: { kind: "rezero" } }],
-  ["gradual-residual", { architecture: { kind: "gradual-residual" } }],
-];
+/**
+ * Every test case of the architecture registry, as config changes named by label: the cases
+ * that tests of whole models share.
+ */
+export const ARCHITECTURE_CASES: readonly [string, Partial<RunConfig>][] = ARCHITECTURE_TEST_CASES
+  .map((architecture) => [architectureLabel(architecture, 8), { architecture }]);

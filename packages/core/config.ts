@@ -6,6 +6,7 @@
 
 import { version as tfjsVersions } from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
+import { type Architecture, architectureLabel, validateArchitecture } from "./architectures.ts";
 import type { BackendName } from "./backend.ts";
 import { BACKENDS } from "./backend.ts";
 import { type Initializer, validateInitializer } from "./initializers.ts";
@@ -17,74 +18,6 @@ import {
   validateOptimizer,
 } from "./optimizers.ts";
 import { type Schedule, validateSchedule } from "./schedules.ts";
-
-/**
- * The hidden layers of a model (the input layer is always dense ReLU, the output layer dense
- * linear into softmax).
- * - `grelu`: the notebook's GReLU with identity skip, `y = g*relu(xW+b) + (1-g)*x`.
- * - `grelu-leaky`: the paper's GReLU, `y = g*relu(u) + (1-g)*u`, u = xW+b.
- * - `plain`: `y = relu(xW+b)`.
- * - `highway`: `y = relu(xW+b)*T + x*(1-T)`, T = sigmoid(xW_T + b_T), b_T starts at `carryBias`.
- * - `residual`: `y = x + relu(xW+b)`.
- * - `rezero`: `y = x + a*relu(xW+b)`, a learnt scalar from 0.
- * - `gradual-residual`: the GradNet from the identity to the residual layer,
- *   `y = x + g*relu(xW+b)` (ReZero's scale scheduled instead of learnt; this project's addition).
- *
- * `variancePreserving: true` (GReLU kinds; this project's extension) divides the GReLU output by
- * the factor by which the interpolation shrinks its second moment (see
- * `layers/variance_preserving.ts`); g = 0 and g = 1 are unchanged for `grelu`.
- */
-export type Architecture =
-  | { readonly kind: "grelu"; readonly variancePreserving?: boolean }
-  | { readonly kind: "grelu-leaky"; readonly variancePreserving?: boolean }
-  | { readonly kind: "plain" }
-  | { readonly kind: "highway"; readonly carryBias: number }
-  | { readonly kind: "residual" }
-  | { readonly kind: "rezero" }
-  | { readonly kind: "gradual-residual" };
-
-/** The names of the architectures, for validating user input. */
-export const ARCHITECTURES: readonly Architecture["kind"][] = [
-  "grelu",
-  "grelu-leaky",
-  "plain",
-  "highway",
-  "residual",
-  "rezero",
-  "gradual-residual",
-];
-
-/**
- * The GradNet architectures: those whose layers change with g (the others ignore it).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { GRADNET_ARCHITECTURES } from "@gradnets/core";
- * assert(GRADNET_ARCHITECTURES.includes("grelu"));
- * assert(!GRADNET_ARCHITECTURES.includes("rezero")); // its scale is learnt, not scheduled
- * ```
- */
-export const GRADNET_ARCHITECTURES: readonly Architecture["kind"][] = [
-  "grelu",
-  "grelu-leaky",
-  "gradual-residual",
-];
-
-/**
- * Whether an architecture is a GradNet, that is, whether its layers depend on g.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isGradNet } from "@gradnets/core";
- * assert(isGradNet({ kind: "grelu", variancePreserving: true }));
- * assert(!isGradNet({ kind: "highway", carryBias: -2 }));
- * ```
- */
-export function isGradNet(architecture: Architecture): boolean {
-  return GRADNET_ARCHITECTURES.includes(architecture.kind);
-}
 
 /**
  * Dropout after every hidden layer: none, a constant rate, or the GradNets variant whose rate
@@ -225,34 +158,8 @@ export function validateConfig(config: RunConfig): void {
       throw new ConfigError(field, `${field} must be an integer >= ${min}, got ${value}`);
     }
   };
-  if (config.architecture?.kind === "highway" && !Number.isFinite(config.architecture.carryBias)) {
-    throw new ConfigError(
-      "architecture",
-      `highway carryBias must be a finite number, got ${config.architecture.carryBias}`,
-    );
-  }
-  const allowed: Record<string, string[]> = {
-    grelu: ["variancePreserving"],
-    "grelu-leaky": ["variancePreserving"],
-    highway: ["carryBias"],
-  };
-  const extra = Object.keys(config.architecture ?? {}).filter((key) =>
-    key !== "kind" && !(allowed[config.architecture.kind] ?? []).includes(key)
-  );
-  if (extra.length > 0) {
-    throw new ConfigError(
-      "architecture",
-      `architecture ${config.architecture.kind} has no field ${extra.join(", ")}`,
-    );
-  }
-  if (!ARCHITECTURES.includes(config.architecture?.kind)) {
-    throw new ConfigError(
-      "architecture",
-      `unknown architecture ${JSON.stringify(config.architecture?.kind)} (known: ${
-        ARCHITECTURES.join(", ")
-      })`,
-    );
-  }
+  const architectureProblem = validateArchitecture(config.architecture);
+  if (architectureProblem !== undefined) throw new ConfigError("architecture", architectureProblem);
   if (
     !(config.dataset === "mnist" || config.dataset === "fashion-mnist" ||
       (typeof config.dataset === "string" && /^idx:./.test(config.dataset)))
@@ -371,6 +278,29 @@ export function configColumns(config: RunConfig): ConfigColumns {
   };
   for (const [key, value] of Object.entries(config)) flatten(snakeCase(key), value);
   return columns;
+}
+
+/**
+ * A run's label in figures and tables: its architecture's label, then `+gradual-bn` or
+ * `+constant-dropout` where batch norm or dropout is on. Written into every table's `label`
+ * column, so that readers and the analysis filter by it instead of rebuilding names.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NOTEBOOK_CONFIG, runLabel } from "@gradnets/core";
+ * assert.equal(runLabel(NOTEBOOK_CONFIG), "grelu");
+ * assert.equal(
+ *   runLabel({ ...NOTEBOOK_CONFIG, architecture: { kind: "grelu-leaky" }, batchNorm: { kind: "gradual" } }),
+ *   "grelu-leaky+gradual-bn",
+ * );
+ * ```
+ */
+export function runLabel(config: RunConfig): string {
+  let label = architectureLabel(config.architecture, config.width);
+  if (config.batchNorm.kind !== "none") label += `+${config.batchNorm.kind}-bn`;
+  if (config.dropout.kind !== "none") label += `+${config.dropout.kind}-dropout`;
+  return label;
 }
 
 function snakeCase(name: string): string {

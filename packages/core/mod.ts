@@ -1,7 +1,7 @@
 /**
  * GradNets in TensorFlow.js: layers that interpolate from an easy architecture to an expressive
- * one as training goes (g = min(t / tau, 1)), the models built from them, their schedules,
- * losses, optimisers and training loop.
+ * one as training goes (g = min(t / tau, 1)), the registry of architectures, the models built
+ * from them, their schedules, losses, optimisers and training loop.
  *
  * @example Train the notebook's network for one epoch on a slice of MNIST
  * ```ts ignore
@@ -15,13 +15,16 @@
  * @module
  */
 
+export * from "./architectures.ts";
 export * from "./backend.ts";
 export * from "./config.ts";
 export * from "./diagnostics.ts";
 export * from "./evaluate.ts";
 export * from "./initializers.ts";
-export { useWasmKernels, wasmKernelsActive } from "./kernels/wasm.ts";
+export { useWasmKernels, wasmKernelsActive } from "./kernels/fast_path.ts";
+export type { LayerKind } from "./kernels/layer_kernels.ts";
 export * from "./layers/layer.ts";
+export * from "./layers/gradual.ts";
 export * from "./layers/dense.ts";
 export * from "./layers/batch_norm.ts";
 export * from "./layers/dropout.ts";

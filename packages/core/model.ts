@@ -8,15 +8,10 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import type { RunConfig } from "./config.ts";
+import { hiddenLayer } from "./architectures.ts";
 import { denseLayer } from "./layers/dense.ts";
 import { batchNormLayer } from "./layers/batch_norm.ts";
 import { dropoutLayer } from "./layers/dropout.ts";
-import { gradualReluLayer } from "./layers/gradual_relu.ts";
-import { highwayLayer } from "./layers/highway.ts";
-import { leakyGradualReluLayer } from "./layers/leaky_gradual_relu.ts";
-import { plainLayer } from "./layers/plain.ts";
-import { gradualResidualLayer, residualLayer, rezeroLayer } from "./layers/residual.ts";
-import { scaledLayer, variancePreservingGain } from "./layers/variance_preserving.ts";
 import type { Forward, Layer, LayerContext } from "./layers/layer.ts";
 import type { Random } from "./random.ts";
 
@@ -82,7 +77,13 @@ export function createModel(config: RunConfig, shape: ModelShape, random: Random
         batchNormLayer({ name: `norm${i}`, width, gradual: config.batchNorm.kind === "gradual" }),
       );
     }
-    layers.push(hiddenLayer(config, `hidden${i}`, random.fork(`layer${i}`)));
+    layers.push(hiddenLayer(config.architecture, {
+      name: `hidden${i}`,
+      width,
+      init,
+      biasInit,
+      random: random.fork(`layer${i}`),
+    }));
     if (config.dropout.kind !== "none") {
       layers.push(dropoutLayer({
         name: `dropout${i}`,
@@ -101,38 +102,6 @@ export function createModel(config: RunConfig, shape: ModelShape, random: Random
     random: random.fork(`layer${config.depth - 1}`),
   }));
   return modelOf(layers);
-}
-
-function hiddenLayer(config: RunConfig, name: string, random: Random): Layer {
-  const options = {
-    name,
-    width: config.width,
-    init: config.init,
-    biasInit: config.biasInit,
-    random,
-  };
-  const architecture = config.architecture;
-  switch (architecture.kind) {
-    case "grelu":
-    case "grelu-leaky": {
-      const layer = architecture.kind === "grelu"
-        ? gradualReluLayer(options)
-        : leakyGradualReluLayer(options);
-      if (!architecture.variancePreserving) return layer;
-      const kind = architecture.kind;
-      return scaledLayer(layer, (g) => variancePreservingGain(kind, g));
-    }
-    case "plain":
-      return plainLayer(options);
-    case "highway":
-      return highwayLayer({ ...options, carryBias: architecture.carryBias });
-    case "residual":
-      return residualLayer(options);
-    case "rezero":
-      return rezeroLayer(options);
-    case "gradual-residual":
-      return gradualResidualLayer(options);
-  }
 }
 
 /**

@@ -365,7 +365,7 @@ function weightMask(model: Model): boolean[] {
 
 /**
  * The global L2 norm of the gradients after weight decay, which clipping compares with its
- * threshold: one kernel on the wasm backend, else tfjs ops as in {@linkcode clipByGlobalNorm}.
+ * threshold: one kernel on the wasm backend, else tfjs ops.
  */
 function globalNorm(
   variables: readonly tf.Variable[],
@@ -376,28 +376,6 @@ function globalNorm(
   if (sums) return Math.sqrt(sums.reduce((total, s) => total + s, 0));
   const total = transformGradients(grads, variables, transform);
   return Math.sqrt(tf.addN(total.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
-}
-
-/**
- * Scales all gradients by min(1, clip / norm), norm being their global L2 norm.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as tf from "@tensorflow/tfjs";
- * import { clipByGlobalNorm, useBackend } from "@gradnets/core";
- * await useBackend("wasm");
- * tf.tidy(() => {
- *   const [a, b] = clipByGlobalNorm([tf.tensor1d([3]), tf.tensor1d([4])], 1);
- *   assert(Math.abs(a.dataSync()[0] - 0.6) < 1e-6 && Math.abs(b.dataSync()[0] - 0.8) < 1e-6);
- * });
- * ```
- */
-export function clipByGlobalNorm(grads: tf.Tensor[], clip: number): tf.Tensor[] {
-  const norm = Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
-  if (!(norm > clip)) return grads;
-  const scale = tf.scalar(clip / norm);
-  return grads.map((g) => tf.mul(g, scale));
 }
 
 /**

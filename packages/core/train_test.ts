@@ -9,7 +9,7 @@ import { createModel } from "./model.ts";
 import { createOptimizer } from "./optimizers.ts";
 import { Random } from "./random.ts";
 import { train, trainStep } from "./train.ts";
-import { wasmKernelsActive } from "./kernels/wasm.ts";
+import { wasmKernelsActive } from "./kernels/fast_path.ts";
 
 await useBackend("wasm");
 
@@ -214,13 +214,7 @@ function trainerLosses(config: RunConfig, steps: number): number[] {
 Deno.test("the optimised trainer's losses equal plain tfjs autodiff's to float round-off", async (t) => {
   assert.ok(wasmKernelsActive(), "the GradNets kernels should run on the wasm backend");
   const variants: [string, Partial<RunConfig>][] = [
-    ["grelu", {}],
-    ["grelu-leaky", { architecture: { kind: "grelu-leaky" } }],
-    ["plain", { architecture: { kind: "plain" } }],
-    ["highway", { architecture: { kind: "highway", carryBias: -1 } }],
-    ["residual", { architecture: { kind: "residual" } }],
-    ["rezero", { architecture: { kind: "rezero" } }],
-    ["gradual-residual", { architecture: { kind: "gradual-residual" } }],
+    ...ARCHITECTURE_CASES,
     ["grelu + gradual batch norm", { batchNorm: { kind: "gradual" } }],
     // A clipping threshold below the gradients' norm (about 1 here), so that clipping acts.
     ["plain, weight decay and clipping", {

@@ -6,8 +6,9 @@
  */
 
 import {
-  ARCHITECTURES,
+  ARCHITECTURE_KINDS,
   BACKENDS,
+  defaultArchitecture,
   INITIALIZERS,
   NOTEBOOK_CONFIG,
   type RunConfig,
@@ -22,11 +23,8 @@ export function configOverrides(values: Record<string, unknown>): Override[] {
   const v = values as Record<string, string | undefined> & { set?: string[] };
   const out: Override[] = [];
   if (v.arch !== undefined) {
-    const kind = choiceOption("arch", v.arch, ARCHITECTURES);
-    out.push((c) => ({
-      ...c,
-      architecture: kind === "highway" ? { kind, carryBias: -2 } : { kind },
-    }));
+    const architecture = defaultArchitecture(choiceOption("arch", v.arch, ARCHITECTURE_KINDS));
+    out.push((c) => ({ ...c, architecture }));
   }
   if (v.init !== undefined) {
     const kind = choiceOption("init", v.init, INITIALIZERS);

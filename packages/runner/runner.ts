@@ -9,7 +9,7 @@
  */
 
 import {
-  ARCHITECTURES,
+  architecturesHelp,
   BACKENDS,
   canonicalJson,
   ConfigError,
@@ -83,7 +83,7 @@ Options:
   -h, --help       show this help
 
 Config overrides, applied to every run (a changed config is a new run with a new id):
-  --arch NAME      hidden layers: ${ARCHITECTURES.join(", ")}
+  --arch NAME      hidden layers (below), its options at their defaults
   --depth N        layers, counting input and output layers (at least 2)
   --width N        width of the hidden layers
   --tau X          g = min(t/tau, 1), t in epochs; 0 means g = 1 throughout
@@ -99,6 +99,9 @@ Config overrides, applied to every run (a changed config is a new run with a new
                    --set dropout='{"kind":"gradual","rate":0.1}' --set architecture.carryBias=-1
   --config FILE    JSON object or array of objects, each merged over the notebook's config:
                    runs these instead of the experiments' own
+
+Architectures (--arch NAME, or --set architecture.OPTION=VALUE):
+${architecturesHelp()}
 
 Each finished run is stored in <out>/runs/<id>.json (the id hashes the config and the versions
 that affect results); a rerun trains only the runs that are missing, so an interrupted command

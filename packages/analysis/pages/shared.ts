@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { GRADNET_ARCHITECTURES } from "@gradnets/core";
+import { architectureEntry } from "@gradnets/core";
 import { type AccuracyKind, type DepthSummary, headlineGrid } from "../aggregate.ts";
 import { formatCsv, type Row, writeFileAtomic } from "../csv.ts";
 import { escapeHtml, type PageBlock, renderSvg } from "../render.ts";
@@ -26,6 +26,8 @@ export interface PageContext {
 /** Columns of a run that are results or identity, not settings. */
 const NOT_SETTINGS = new Set([
   "run_id",
+  "label",
+  "architecture_label",
   "status",
   "epochs_completed",
   "steps",
@@ -180,7 +182,7 @@ export function scheduleLabel(run: RunRow): string {
 /** Whether a run's network changes with g: GradNet layers, gradual options, optimiser mix. */
 export function dependsOnG(run: RunRow): boolean {
   const c = run.columns;
-  return (GRADNET_ARCHITECTURES as readonly string[]).includes(run.architecture) ||
+  return architectureEntry(run.architecture)?.gradNet === true ||
     c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate";
 }
 

@@ -13,7 +13,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { Forward, LayerContext } from "../layers/layer.ts";
-import { moduleOn, wasmKernelsActive } from "./wasm.ts";
+import { moduleOn } from "./wasm.ts";
 
 /** The layer formulas the kernels implement (see `gradnets.c`). */
 export type LayerKind =
@@ -150,10 +150,9 @@ tf.registerKernel({
 });
 
 /**
- * A layer's training (or evaluation) forward pass on the GradNets kernels, with its backward
- * pass; null when the kernels are not active (another backend, or switched off), so that the
- * caller falls back to its tfjs ops. The gradients come in the order W, b, then W2, b2
- * (highway) or alpha (ReZero).
+ * A layer's training (or evaluation) forward pass on the GradNets kernels (wasm backend only),
+ * with its backward pass. Layers do not call it themselves: `fast_path.ts` decides. The
+ * gradients come in the order W, b, then W2, b2 (highway) or alpha (ReZero).
  *
  * @example
  * ```ts
@@ -164,7 +163,7 @@ tf.registerKernel({
  * await useBackend("wasm");
  * tf.tidy(() => {
  *   const W = tf.eye(2) as tf.Tensor2D, b = tf.tensor1d([0, -5]);
- *   const pass = kernelForward("relu", tf.tensor2d([[1, 2]]), { W, b }, layerContext(1, true, new Random(1)))!;
+ *   const pass = kernelForward("relu", tf.tensor2d([[1, 2]]), { W, b }, layerContext(1, true, new Random(1)));
  *   assert.deepEqual(pass.y.arraySync(), [[1, 0]]);
  *   const { dx, grads } = pass.backward(tf.tensor2d([[1, 1]]), true);
  *   assert.deepEqual(dx!.arraySync(), [[1, 0]]);
@@ -177,8 +176,7 @@ export function kernelForward(
   x: tf.Tensor2D,
   weights: LayerWeights,
   ctx: LayerContext,
-): Forward | null {
-  if (!wasmKernelsActive()) return null;
+): Forward {
   const code = KIND_CODES[kind];
   const attrs = {
     kind: code,

@@ -2,51 +2,51 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { assertAllClose, disposeLayer, fixture } from "../_testing.ts";
 import { useBackend } from "../backend.ts";
+import { ARCHITECTURE_TEST_CASES, architectureLabel, hiddenLayer } from "../architectures.ts";
 import { denseLayer } from "../layers/dense.ts";
 import { gradualReluLayer } from "../layers/gradual_relu.ts";
 import { highwayLayer } from "../layers/highway.ts";
 import { type Layer, layerContext } from "../layers/layer.ts";
-import { leakyGradualReluLayer } from "../layers/leaky_gradual_relu.ts";
-import { plainLayer } from "../layers/plain.ts";
-import { gradualResidualLayer, residualLayer, rezeroLayer } from "../layers/residual.ts";
 import { Random } from "../random.ts";
-import { moduleOn, wasmKernelsActive } from "./wasm.ts";
+import { wasmKernelsActive } from "./fast_path.ts";
+import { moduleOn } from "./wasm.ts";
 
 await useBackend("wasm");
 
 const square = { init: { kind: "truncated-normal", std: 0.4 } as const, biasInit: 0.05 };
 
-/** Every layer the kernels implement, on small odd shapes: [name, layer, input width]. */
+/**
+ * The dense layers and every test case of the architecture registry, on small odd shapes:
+ * [name, layer, input width].
+ */
 function layers(): [string, Layer, number][] {
-  const r = (seed: number) => new Random(seed);
   const dense = (activation: "relu" | "linear", inputSize: number, outputSize: number) =>
-    denseLayer({ name: activation, inputSize, outputSize, activation, ...square, random: r(1) });
-  const rezero = rezeroLayer({ name: "rezero", width: 13, ...square, random: r(6) });
-  // A nonzero scale, so that every gradient of ReZero is exercised.
-  tf.tidy(() => rezero.params[2].variable.assign(tf.scalar(0.7)));
+    denseLayer({
+      name: activation,
+      inputSize,
+      outputSize,
+      activation,
+      ...square,
+      random: new Random(1),
+    });
+  const hidden = ARCHITECTURE_TEST_CASES.map((architecture, i) => {
+    const name = architectureLabel(architecture, 13);
+    const layer = hiddenLayer(architecture, {
+      name,
+      width: 13,
+      ...square,
+      random: new Random(i + 2),
+    });
+    // A nonzero learnt scale (ReZero's starts at 0), so that every gradient is exercised.
+    const scales = layer.params.filter((p) => p.role === "scale" && p.variable.rank === 0);
+    tf.tidy(() => scales.forEach((p) => p.variable.assign(tf.scalar(0.7))));
+    return [name, layer, 13] as [string, Layer, number];
+  });
   return [
     // 131 inputs: wide enough for the sparse kernels (from 128), as the images are.
     ["dense relu", dense("relu", 131, 11), 131],
     ["dense linear", dense("linear", 13, 3), 13],
-    ["grelu", gradualReluLayer({ name: "grelu", width: 13, ...square, random: r(2) }), 13],
-    [
-      "grelu-leaky",
-      leakyGradualReluLayer({ name: "leaky", width: 13, ...square, random: r(3) }),
-      13,
-    ],
-    ["plain", plainLayer({ name: "plain", width: 13, ...square, random: r(4) }), 13],
-    ["residual", residualLayer({ name: "residual", width: 13, ...square, random: r(5) }), 13],
-    ["rezero", rezero, 13],
-    [
-      "gradual-residual",
-      gradualResidualLayer({ name: "gradual-residual", width: 13, ...square, random: r(8) }),
-      13,
-    ],
-    [
-      "highway",
-      highwayLayer({ name: "highway", width: 13, ...square, carryBias: -1, random: r(7) }),
-      13,
-    ],
+    ...hidden,
   ];
 }
 

@@ -12,7 +12,8 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { moduleOn, wasmKernelsActive } from "./wasm.ts";
+import { wasmKernelsActive } from "./fast_path.ts";
+import { moduleOn } from "./wasm.ts";
 
 /** What happens to the gradients before the optimiser sees them. */
 export interface GradientTransform {

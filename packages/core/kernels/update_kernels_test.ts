@@ -4,7 +4,7 @@ import { assertAllClose, fixture } from "../_testing.ts";
 import { useBackend } from "../backend.ts";
 import { createOptimizer, type GradientTransform, type OptimizerConfig } from "../optimizers.ts";
 import { sumsOfSquares } from "./update_kernels.ts";
-import { useWasmKernels, wasmKernelsActive } from "./wasm.ts";
+import { useWasmKernels, wasmKernelsActive } from "./fast_path.ts";
 
 await useBackend("wasm");
 

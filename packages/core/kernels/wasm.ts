@@ -9,7 +9,8 @@
  * through the tensors and the scratch buffer it is given.
  *
  * The module is read from this package's folder (no network) the first time a kernel runs, and
- * instantiated once per backend instance.
+ * instantiated once per backend instance. Whether the kernels run at all is decided in
+ * `fast_path.ts`.
  *
  * @module
  */
@@ -122,23 +123,31 @@ export interface WasmModule {
 // deno-lint-ignore no-explicit-any
 type WasmBackend = any;
 
-let compiled: WebAssembly.Module | null | undefined;
-let enabled = true;
+let compiled: WebAssembly.Module | undefined;
 const instances = new WeakMap<object, WasmModule>();
 
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
+/**
+ * Compiles `gradnets.wasm` from this package's folder (no network), once. A copy of the package
+ * without its module (or without read permission) is an error: training on the wasm backend
+ * must not fall back to other arithmetic under the same run id.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadKernelModule } from "./wasm.ts";
+ * assert(loadKernelModule() instanceof WebAssembly.Module);
+ * ```
+ */
+export function loadKernelModule(): WebAssembly.Module {
+  if (compiled) return compiled;
   const url = new URL("./gradnets.wasm", import.meta.url);
   try {
     compiled = new WebAssembly.Module(Deno.readFileSync(url));
   } catch (error) {
-    // A copy of the package without its .wasm (or without read permission) still trains, on
-    // tfjs's own ops; say so once rather than fail.
-    console.warn(
-      `gradnets: could not load ${url.href} (${(error as Error).message}); ` +
-        "training uses tfjs ops instead of the fast kernels",
+    throw new Error(
+      `gradnets: could not load the kernels ${url.href} (${(error as Error).message}); ` +
+        "rebuild them with scripts/build_kernels.sh",
     );
-    compiled = null;
   }
   return compiled;
 }
@@ -171,8 +180,7 @@ function memoryOf(backend: WasmBackend): WebAssembly.Memory {
 export function moduleOn(backend: WasmBackend): WasmModule {
   const existing = instances.get(backend);
   if (existing) return existing;
-  const module = compile();
-  if (!module) throw new Error("gradnets: the kernel module is not available");
+  const module = loadKernelModule();
   const memory = memoryOf(backend);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as GradnetsExports;
@@ -200,38 +208,4 @@ export function moduleOn(backend: WasmBackend): WasmModule {
   };
   instances.set(backend, created);
   return created;
-}
-
-/**
- * Whether the layers and optimisers run on the GradNets kernels now: the active backend is
- * `wasm`, the module could be loaded, and they were not switched off.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { useBackend, useWasmKernels, wasmKernelsActive } from "@gradnets/core";
- * await useBackend("wasm");
- * assert(wasmKernelsActive());
- * useWasmKernels(false);
- * assert(!wasmKernelsActive());
- * useWasmKernels(true);
- * ```
- */
-export function wasmKernelsActive(): boolean {
-  return enabled && tf.getBackend() === "wasm" && compile() !== null;
-}
-
-/**
- * Switches the GradNets kernels on (the default) or off. Off, the wasm backend runs the
- * layers' tfjs-op implementations: for benchmarks that compare the two, and for debugging.
- *
- * @example
- * ```ts
- * import { useWasmKernels } from "@gradnets/core";
- * useWasmKernels(false); // tfjs ops only
- * useWasmKernels(true);
- * ```
- */
-export function useWasmKernels(on: boolean): void {
-  enabled = on;
 }

@@ -6,12 +6,14 @@
  * In training, mean and var are the batch's, and running averages are kept for evaluation.
  * Once g = 1 the layer is the identity in training and in evaluation alike, so a trained GradNet
  * needs no batch statistics at test time (the paper's "fix for batch normalisation").
- * With `gradual: false` it is ordinary batch normalisation (g is ignored).
+ * With `gradual: false` it is ordinary batch normalisation (g is ignored); gradual batch norm is
+ * the instance of `gradual.ts` from batch norm to the identity.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { gradualLayer, identityLayer } from "./gradual.ts";
 import type { Layer } from "./layer.ts";
 
 /** Options of {@linkcode batchNormLayer}. */
@@ -53,6 +55,18 @@ export interface BatchNormLayer extends Layer {
  * ```
  */
 export function batchNormLayer(options: BatchNormOptions): BatchNormLayer {
+  const bn = ordinaryBatchNorm(options);
+  if (!options.gradual) return bn;
+  const { runningMean, runningVariance } = bn;
+  return {
+    ...gradualLayer({ name: options.name, early: bn, late: identityLayer(options.name) }),
+    runningMean,
+    runningVariance,
+  };
+}
+
+/** `BN(x)`: batch statistics in training (updating the running ones), running ones otherwise. */
+function ordinaryBatchNorm(options: BatchNormOptions): BatchNormLayer {
   const momentum = options.momentum ?? 0.99;
   const epsilon = options.epsilon ?? 1e-3;
   const [gamma, beta, runningMean, runningVariance] = tf.tidy(() => [
@@ -61,7 +75,6 @@ export function batchNormLayer(options: BatchNormOptions): BatchNormLayer {
     tf.variable(tf.zeros([options.width]), false),
     tf.variable(tf.ones([options.width]), false),
   ]);
-  const weights = (g: number) => (options.gradual ? { bn: 1 - g, skip: g } : { bn: 1, skip: 0 });
   return {
     name: options.name,
     params: [
@@ -72,22 +85,12 @@ export function batchNormLayer(options: BatchNormOptions): BatchNormLayer {
     runningMean,
     runningVariance,
     forward(x, ctx) {
-      const mix = weights(ctx.g);
-      if (mix.bn === 0) {
-        return {
-          y: x,
-          backward: (dy) => ({ dx: dy, grads: [tf.zerosLike(gamma), tf.zerosLike(beta)] }),
-        };
-      }
       if (!ctx.training) {
         const normalised = tf.add(
           tf.mul(tf.mul(tf.sub(x, runningMean), tf.rsqrt(tf.add(runningVariance, epsilon))), gamma),
           beta,
         );
-        const y = mix.skip === 0
-          ? normalised
-          : tf.add(tf.mul(normalised, mix.bn), tf.mul(x, mix.skip));
-        return { y: y as tf.Tensor2D, backward: () => ({ dx: null, grads: [] }) };
+        return { y: normalised as tf.Tensor2D, backward: () => ({ dx: null, grads: [] }) };
       }
       const mean = tf.mean(x, 0);
       const centered = tf.sub(x, mean);
@@ -99,39 +102,31 @@ export function batchNormLayer(options: BatchNormOptions): BatchNormLayer {
       runningVariance.assign(
         tf.add(tf.mul(runningVariance, momentum), tf.mul(variance, 1 - momentum)),
       );
-      const y = mix.skip === 0
-        ? normalised
-        : tf.add(tf.mul(normalised, ctx.oneMinusGTensor), tf.mul(x, ctx.gTensor));
       return {
-        y: y as tf.Tensor2D,
+        y: normalised as tf.Tensor2D,
         backward(dy) {
-          const dNormalised = mix.skip === 0 ? dy : tf.mul(dy, ctx.oneMinusGTensor);
-          const dGamma = tf.sum(tf.mul(dNormalised, xHat), 0);
-          const dBeta = tf.sum(dNormalised, 0);
-          const dxHat = tf.mul(dNormalised, gamma);
+          const dGamma = tf.sum(tf.mul(dy, xHat), 0);
+          const dBeta = tf.sum(dy, 0);
+          const dxHat = tf.mul(dy, gamma);
           const n = x.shape[0];
           // d BN / dx for batch statistics: (1/n) invstd (n dxHat - sum dxHat - xHat sum(dxHat xHat)).
-          const dxBn = tf.mul(
+          const dx = tf.mul(
             tf.sub(
               tf.sub(tf.mul(dxHat, n), tf.sum(dxHat, 0)),
               tf.mul(xHat, tf.sum(tf.mul(dxHat, xHat), 0)),
             ),
             tf.div(inverseStd, n),
           );
-          const dx = mix.skip === 0 ? dxBn : tf.add(dxBn, tf.mul(dy, ctx.gTensor));
           return { dx: dx as tf.Tensor2D, grads: [dGamma, dBeta] };
         },
       };
     },
-    reference(x, ctx) {
-      const mix = weights(ctx.g);
-      if (mix.bn === 0) return x;
+    reference(x) {
       const { mean, variance } = tf.moments(x, 0);
-      const normalised = tf.add(
+      return tf.add(
         tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gamma),
         beta,
-      );
-      return tf.add(tf.mul(normalised, mix.bn), tf.mul(x, mix.skip)) as tf.Tensor2D;
+      ) as tf.Tensor2D;
     },
   };
 }

@@ -4,31 +4,19 @@
  *     y = g * relu(x W + b) + (1 - g) * x
  *
  * At g = 0 the layer is the identity (the network is shallow: input layer, then softmax); at
- * g = 1 it is a plain ReLU layer. Input and output have the same width.
+ * g = 1 it is a plain ReLU layer. Input and output have the same width. An instance of
+ * `gradual.ts`, from the identity to the plain layer, on one fused kernel.
  *
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
-import type { Initializer } from "../initializers.ts";
-import { kernelForward } from "../kernels/layer_kernels.ts";
-import type { Random } from "../random.ts";
-import { squareAffine } from "./dense.ts";
-import { affineBackward, type Layer, reluBackward } from "./layer.ts";
+import { affineOf } from "./_affine.ts";
+import { gradualLayer, identityLayer } from "./gradual.ts";
+import type { Layer } from "./layer.ts";
+import { plainLayer, type SquareLayerOptions } from "./plain.ts";
 
-/** Options of {@linkcode gradualReluLayer}. */
-export interface GradualReluOptions {
-  /** Layer name, e.g. `hidden3`. */
-  readonly name: string;
-  /** Width of input and output. */
-  readonly width: number;
-  /** Initialiser of W. */
-  readonly init: Initializer;
-  /** Constant initial bias. */
-  readonly biasInit: number;
-  /** Source of the initial weights. */
-  readonly random: Random;
-}
+/** Options of {@linkcode gradualReluLayer}: those of every square layer. */
+export type GradualReluOptions = SquareLayerOptions;
 
 /**
  * A GReLU layer with identity skip, `y = g * relu(x W + b) + (1 - g) * x`.
@@ -51,28 +39,12 @@ export interface GradualReluOptions {
  * ```
  */
 export function gradualReluLayer(options: GradualReluOptions): Layer {
-  const { params, w, b } = squareAffine(options);
-  return {
+  const late = plainLayer(options);
+  const { w, b } = affineOf([late.params[0], late.params[1]]);
+  return gradualLayer({
     name: options.name,
-    params,
-    forward(x, ctx) {
-      const fast = kernelForward("grelu", x, { W: w, b }, ctx);
-      if (fast) return fast;
-      const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
-      const y = tf.add(tf.mul(r, ctx.gTensor), tf.mul(x, ctx.oneMinusGTensor)) as tf.Tensor2D;
-      return {
-        y,
-        backward(dy, needInputGradient) {
-          const du = reluBackward(r, tf.mul(dy, ctx.gTensor));
-          const affine = affineBackward(x, w, du, needInputGradient);
-          const dx = affine.dx && tf.add(affine.dx, tf.mul(dy, ctx.oneMinusGTensor)) as tf.Tensor2D;
-          return { dx, grads: [affine.dW, affine.db] };
-        },
-      };
-    },
-    reference(x, ctx) {
-      const relu = tf.relu(tf.add(tf.matMul(x, w), b));
-      return tf.add(tf.mul(ctx.g, relu), tf.mul(1 - ctx.g, x)) as tf.Tensor2D;
-    },
-  };
+    early: identityLayer(options.name),
+    late,
+    kernel: { kind: "grelu", weights: () => ({ W: w, b }) },
+  });
 }

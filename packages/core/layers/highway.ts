@@ -10,9 +10,9 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { kernelForward } from "../kernels/layer_kernels.ts";
-import { affineParameters } from "./dense.ts";
-import { affineBackward, type Layer, reluBackward } from "./layer.ts";
+import { fastLayer } from "../kernels/fast_path.ts";
+import { affineBackward, affineParameters, reluBackward } from "./_affine.ts";
+import type { Layer } from "./layer.ts";
 import type { SquareLayerOptions } from "./plain.ts";
 
 /** Options of {@linkcode highwayLayer}. */
@@ -48,12 +48,11 @@ export function highwayLayer(options: HighwayOptions): Layer {
   const b = transform[1].variable as tf.Variable<tf.Rank.R1>;
   const wT = gate[0].variable as tf.Variable<tf.Rank.R2>;
   const bT = gate[1].variable as tf.Variable<tf.Rank.R1>;
-  return {
+  return fastLayer({
     name: options.name,
     params: [...transform, ...gate],
-    forward(x, ctx) {
-      const fast = kernelForward("highway", x, { W: w, b, W2: wT, b2: bT }, ctx);
-      if (fast) return fast;
+    kernel: { kind: "highway", weights: () => ({ W: w, b, W2: wT, b2: bT }) },
+    ops(x) {
       const h = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
       const t = tf.fused.matMul({ a: x, b: wT, bias: bT, activation: "sigmoid" }) as tf.Tensor2D;
       const hMinusX = tf.sub(h, x);
@@ -78,5 +77,5 @@ export function highwayLayer(options: HighwayOptions): Layer {
       const t = tf.sigmoid(tf.add(tf.matMul(x, wT), bT));
       return tf.add(tf.mul(h, t), tf.mul(x, tf.sub(1, t))) as tf.Tensor2D;
     },
-  };
+  });
 }

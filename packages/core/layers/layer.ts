@@ -5,15 +5,14 @@
  * - `reference`, the formula written with plain differentiable tfjs ops, used by the tests as
  *   the oracle that autodiff differentiates.
  *
- * On the wasm backend the fast path of the dense, GReLU, leaky GReLU, plain, residual, ReZero and
- * highway layers is one custom kernel forward and one backward (`../kernels/layer_kernels.ts`);
- * on other backends, and for batch norm and dropout, it is tfjs ops with a manual backward pass,
- * which launches fewer kernels than tfjs's tape.
+ Whether `forward` runs on the project's WebAssembly kernels or on tfjs ops is decided in one
+ * place, `../kernels/fast_path.ts`: a layer declares both, and `fastLayer` picks.
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
+import type { LayerKind } from "../kernels/layer_kernels.ts";
 import type { Random } from "../random.ts";
 
 /** What a layer needs to know about the current step. Tensors here live for one step. */
@@ -87,51 +86,6 @@ export interface Layer {
   forward(x: tf.Tensor2D, ctx: LayerContext): Forward;
   /** The same formula in plain differentiable ops (the test oracle). */
   reference(x: tf.Tensor2D, ctx: LayerContext): tf.Tensor2D;
-}
-
-/**
- * Gradients of `y = relu(x W + b)` or `y = x W + b` given d loss / d u, u = x W + b:
- * dW = x^T du, db = sum_rows(du), dx = du W^T. The transposes are explicit because the wasm
- * backend's fast matMul takes no transpose flags.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as tf from "@tensorflow/tfjs";
- * import { useBackend, affineBackward } from "@gradnets/core";
- * await useBackend("wasm");
- * tf.tidy(() => {
- *   const x = tf.tensor2d([[1, 2]]), w = tf.tensor2d([[1], [1]]), du = tf.tensor2d([[1]]);
- *   const { dx, dW, db } = affineBackward(x, w, du, true);
- *   assert(dx!.arraySync()[0][1] === 1 && dW.arraySync()[1][0] === 2 && db.arraySync()[0] === 1);
- * });
- * ```
- */
-export function affineBackward(
-  x: tf.Tensor2D,
-  w: tf.Tensor2D,
-  du: tf.Tensor2D,
-  needInputGradient: boolean,
-): { dx: tf.Tensor2D | null; dW: tf.Tensor2D; db: tf.Tensor1D } {
-  const dW = tf.matMul(tf.transpose(x), du) as tf.Tensor2D;
-  const db = tf.sum(du, 0) as tf.Tensor1D;
-  const dx = needInputGradient ? tf.matMul(du, tf.transpose(w)) as tf.Tensor2D : null;
-  return { dx, dW, db };
-}
-
-/**
- * d loss / d u for `y = relu(u)`, from y itself: relu'(u) = 1 where y > 0.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import * as tf from "@tensorflow/tfjs";
- * import { useBackend, reluBackward } from "@gradnets/core";
- * await useBackend("wasm");
- * const du = reluBackward(tf.tensor2d([[0, 2]]), tf.tensor2d([[5, 5]]));
- * assert(du.arraySync()[0].join() === "0,5");
- * ```
- */
-export function reluBackward(y: tf.Tensor2D, dy: tf.Tensor2D): tf.Tensor2D {
-  return tf.mul(dy, tf.step(y));
+  /** The project's kernel that runs `forward` on the wasm backend, if there is one. */
+  readonly kernel?: LayerKind;
 }

@@ -10,11 +10,10 @@
  * @module
  */
 
-import * as tf from "@tensorflow/tfjs";
-import { kernelForward } from "../kernels/layer_kernels.ts";
-import { squareAffine } from "./dense.ts";
+import { affineLayer, squareAffine } from "./_affine.ts";
+import { gradualLayer } from "./gradual.ts";
 import type { GradualReluOptions } from "./gradual_relu.ts";
-import { affineBackward, type Layer } from "./layer.ts";
+import type { Layer } from "./layer.ts";
 
 /**
  * A leaky GReLU layer, `y = g * relu(xW + b) + (1 - g) * (xW + b)`.
@@ -36,34 +35,12 @@ import { affineBackward, type Layer } from "./layer.ts";
  * ```
  */
 export function leakyGradualReluLayer(options: GradualReluOptions): Layer {
-  const { params, w, b } = squareAffine(options);
-  return {
+  const affine = squareAffine(options);
+  const { w, b } = affine;
+  return gradualLayer({
     name: options.name,
-    params,
-    forward(x, ctx) {
-      const fast = kernelForward("grelu-leaky", x, { W: w, b }, ctx);
-      if (fast) return fast;
-      const y = tf.fused.matMul({
-        a: x,
-        b: w,
-        bias: b,
-        activation: "leakyrelu",
-        leakyreluAlpha: 1 - ctx.g,
-      }) as tf.Tensor2D;
-      return {
-        y,
-        backward(dy, needInputGradient) {
-          // Slope 1 where u > 0 (equivalently y > 0 while 1 - g >= 0), 1 - g elsewhere.
-          const slope = tf.add(tf.mul(tf.step(y), ctx.gTensor), ctx.oneMinusGTensor);
-          const du = tf.mul(dy, slope) as tf.Tensor2D;
-          const { dx, dW, db } = affineBackward(x, w, du, needInputGradient);
-          return { dx, grads: [dW, db] };
-        },
-      };
-    },
-    reference(x, ctx) {
-      const u = tf.add(tf.matMul(x, w), b);
-      return tf.add(tf.mul(ctx.g, tf.relu(u)), tf.mul(1 - ctx.g, u)) as tf.Tensor2D;
-    },
-  };
+    early: affineLayer(options.name, affine, "linear"),
+    late: affineLayer(options.name, affine, "relu"),
+    kernel: { kind: "grelu-leaky", weights: () => ({ W: w, b }) },
+  });
 }

@@ -4,15 +4,17 @@
  * - ReZero (Bachlechner et al. 2020): `y = x + a * relu(x W + b)` with a learnt scalar `a`
  *   that starts at 0, so that the network starts as the identity;
  * - gradual residual, a GradNet from the identity (a shallow network) to the residual layer (a
- *   deep one): `y = x + g * relu(x W + b)`, ReZero's scale set by the schedule instead of learnt.
+ *   deep one): `y = x + g * relu(x W + b)`, ReZero's scale set by the schedule instead of learnt
+ *   (an instance of `gradual.ts`, on ReZero's kernel).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { kernelForward } from "../kernels/layer_kernels.ts";
-import { squareAffine } from "./dense.ts";
-import { affineBackward, type Forward, type Layer, reluBackward } from "./layer.ts";
+import { fastLayer } from "../kernels/fast_path.ts";
+import { affineBackward, affineOf, reluBackward, squareAffine } from "./_affine.ts";
+import { gradualLayer, identityLayer } from "./gradual.ts";
+import type { Layer } from "./layer.ts";
 import type { SquareLayerOptions } from "./plain.ts";
 
 /**
@@ -33,12 +35,11 @@ import type { SquareLayerOptions } from "./plain.ts";
  */
 export function residualLayer(options: SquareLayerOptions): Layer {
   const { params, w, b } = squareAffine(options);
-  return {
+  return fastLayer({
     name: options.name,
     params,
-    forward(x, ctx) {
-      const fast = kernelForward("residual", x, { W: w, b }, ctx);
-      if (fast) return fast;
+    kernel: { kind: "residual", weights: () => ({ W: w, b }) },
+    ops(x) {
       const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
       return {
         y: tf.add(x, r) as tf.Tensor2D,
@@ -51,7 +52,7 @@ export function residualLayer(options: SquareLayerOptions): Layer {
     reference(x) {
       return tf.add(x, tf.relu(tf.add(tf.matMul(x, w), b))) as tf.Tensor2D;
     },
-  };
+  });
 }
 
 /**
@@ -73,23 +74,33 @@ export function residualLayer(options: SquareLayerOptions): Layer {
 export function rezeroLayer(options: SquareLayerOptions): Layer {
   const { params, w, b } = squareAffine(options);
   const alpha = tf.tidy(() => tf.variable(tf.scalar(0)));
-  return {
+  return fastLayer({
     name: options.name,
     params: [...params, { name: "alpha", role: "scale", variable: alpha }],
-    forward(x, ctx) {
-      return kernelForward("rezero", x, { W: w, b, alpha }, ctx) ??
-        scaledResidualForward(x, w, b, alpha, true);
+    kernel: { kind: "rezero", weights: () => ({ W: w, b, alpha }) },
+    ops(x) {
+      const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
+      return {
+        y: tf.add(x, tf.mul(alpha, r)) as tf.Tensor2D,
+        backward(dy, needInputGradient) {
+          const dAlpha = tf.sum(tf.mul(dy, r));
+          const du = reluBackward(r, tf.mul(dy, alpha));
+          const { dx, dW, db } = affineBackward(x, w, du, needInputGradient);
+          return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db, dAlpha] };
+        },
+      };
     },
     reference(x) {
-      return scaledResidualReference(x, w, b, alpha);
+      return tf.add(x, tf.mul(alpha, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
     },
-  };
+  });
 }
 
 /**
  * A gradual residual layer, `y = x + g * relu(x W + b)`: a GradNet whose early architecture is
  * the identity and whose late one is the residual layer. It is ReZero with its scale `a`
  * scheduled (g) instead of learnt, so it runs on ReZero's kernel and drops the scale's gradient.
+ * On tfjs ops it is the mix `g * (x + relu(x W + b)) + (1 - g) * x` of `gradual.ts`.
  *
  * @example The identity at g = 0, the residual layer at g = 1
  * ```ts
@@ -107,65 +118,17 @@ export function rezeroLayer(options: SquareLayerOptions): Layer {
  * ```
  */
 export function gradualResidualLayer(options: SquareLayerOptions): Layer {
-  const { params, w, b } = squareAffine(options);
-  return {
+  const late = residualLayer(options);
+  const { w, b } = affineOf([late.params[0], late.params[1]]);
+  return gradualLayer({
     name: options.name,
-    params,
-    forward(x, ctx) {
-      const fast = kernelForward("rezero", x, { W: w, b, alpha: ctx.gTensor }, ctx);
-      if (fast) {
-        return {
-          y: fast.y,
-          backward(dy, needInputGradient) {
-            const { dx, grads } = fast.backward(dy, needInputGradient);
-            // ReZero's kernel also returns d loss / d a; here a is g, which nothing learns.
-            const [dW, db, dScale] = grads;
-            dScale.dispose();
-            return { dx, grads: [dW, db] };
-          },
-        };
-      }
-      return scaledResidualForward(x, w, b, ctx.gTensor, false);
+    early: identityLayer(options.name),
+    late,
+    // ReZero's kernel with its scale a = g, which nothing learns.
+    kernel: {
+      kind: "rezero",
+      weights: (ctx) => ({ W: w, b, alpha: ctx.gTensor }),
+      learnsScale: false,
     },
-    reference(x, ctx) {
-      return scaledResidualReference(x, w, b, ctx.gTensor);
-    },
-  };
-}
-
-/**
- * `y = x + a * relu(x W + b)` on tfjs ops, with its backward pass; the gradient of the scalar
- * `a` is returned last when `learnsScale` (ReZero), and not computed when `a` is g.
- */
-function scaledResidualForward(
-  x: tf.Tensor2D,
-  w: tf.Variable<tf.Rank.R2>,
-  b: tf.Variable<tf.Rank.R1>,
-  scale: tf.Scalar,
-  learnsScale: boolean,
-): Forward {
-  const r = tf.fused.matMul({ a: x, b: w, bias: b, activation: "relu" }) as tf.Tensor2D;
-  return {
-    y: tf.add(x, tf.mul(scale, r)) as tf.Tensor2D,
-    backward(dy, needInputGradient) {
-      const dScale = learnsScale ? [tf.sum(tf.mul(dy, r))] : [];
-      const { dx, dW, db } = affineBackward(
-        x,
-        w,
-        reluBackward(r, tf.mul(dy, scale)),
-        needInputGradient,
-      );
-      return { dx: dx && tf.add(dx, dy) as tf.Tensor2D, grads: [dW, db, ...dScale] };
-    },
-  };
-}
-
-/** `y = x + a * relu(x W + b)` with plain differentiable ops: the tests' oracle. */
-function scaledResidualReference(
-  x: tf.Tensor2D,
-  w: tf.Variable<tf.Rank.R2>,
-  b: tf.Variable<tf.Rank.R1>,
-  scale: tf.Scalar,
-): tf.Tensor2D {
-  return tf.add(x, tf.mul(scale, tf.relu(tf.add(tf.matMul(x, w), b)))) as tf.Tensor2D;
+  });
 }

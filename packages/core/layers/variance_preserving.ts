@@ -62,6 +62,7 @@ export function scaledLayer(inner: Layer, gain: (g: number) => number): Layer {
     name: inner.name,
     params: inner.params,
     state: inner.state,
+    kernel: inner.kernel,
     forward(x, ctx) {
       const scale = tf.scalar(gain(ctx.g));
       const pass = inner.forward(x, ctx);
