@@ -6,6 +6,7 @@
  */
 
 import { type Experiment, experimentMain } from "@gradnets/runner";
+import { fileURLToPath } from "node:url";
 import { depthStudy } from "./depth-study.ts";
 import { search } from "./search.ts";
 import { seedNotebook } from "./seed-notebook.ts";
@@ -13,4 +14,7 @@ import { seedNotebook } from "./seed-notebook.ts";
 /** The published experiments, in the order they run; the report shows each on its page. */
 export const EXPERIMENTS: readonly Experiment[] = [seedNotebook, search, depthStudy];
 
-if (import.meta.main) await experimentMain(EXPERIMENTS);
+/** README.md, whose marked numbers the published report rewrites. */
+export const README = fileURLToPath(new URL("../README.md", import.meta.url));
+
+if (import.meta.main) await experimentMain(EXPERIMENTS, { readme: README });

@@ -23,7 +23,7 @@ Deno.test("every field of a bad config is named in the error", () => {
       "architecture",
       /architecture plain has no field carryBias/,
     ],
-    [{ dataset: "cifar10" }, "dataset", /unknown dataset "cifar10"/],
+    [{ dataset: 10 }, "dataset", /dataset must be a dataset name, got 10/],
     [{ depth: 1 }, "depth", /depth must be an integer >= 2, got 1/],
     [{ width: 0 }, "width", /width/],
     [

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type BackendName, runtimeVersions, useBackend } from "@gradnets/core";
+import { type BackendName, runtimeVersions, useBackend, wasmKernelsActive } from "@gradnets/core";
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
 
@@ -20,6 +20,12 @@ export interface Provenance {
   readonly tfjs: string;
   /** The tfjs backend and, for wasm, whether SIMD was on. */
   readonly backend: string;
+  /**
+   * What ran the layers and optimisers: `gradnets` (the project's WebAssembly kernels) or
+   * `tfjs-ops`. Absent in runs stored before it was recorded (all of them on the kernels: on the
+   * wasm backend these runs' numerics version has no other path).
+   */
+  readonly kernels?: "gradnets" | "tfjs-ops";
   /** `git rev-parse HEAD`, with `+dirty` when the work tree had changes; `unknown` outside git. */
   readonly commit: string;
   /** CPU model, core count and memory. */
@@ -69,6 +75,7 @@ export async function provenance(backend: BackendName): Promise<Provenance> {
     v8: versions.v8,
     tfjs: versions.tfjs,
     backend: `${backend}${simd}`,
+    kernels: wasmKernelsActive() ? "gradnets" : "tfjs-ops",
     commit: await gitCommit(),
     machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${
       Math.round(os.totalmem() / 2 ** 30)

@@ -42,6 +42,7 @@
 
 export * from "./cli.ts";
 export * from "./experiment.ts";
+export * from "./headline.ts";
 export * from "./plan.ts";
 export * from "./pool.ts";
 export * from "./runner.ts";

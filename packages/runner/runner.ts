@@ -25,6 +25,7 @@ import {
   CsvError,
   FindingsError,
   loadRun,
+  MarkerError,
   type ReportedExperiment,
   writeFileAtomic,
   writeResults,
@@ -36,6 +37,7 @@ import type { Experiment } from "./experiment.ts";
 import { configOverrides, readConfigFile } from "./_overrides.ts";
 import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./plan.ts";
 import { trainWithWorkers } from "./pool.ts";
+import { readmeFilled } from "./headline.ts";
 
 const OPTIONS = {
   quick: { type: "boolean" },
@@ -118,6 +120,11 @@ export interface MainOptions {
    * experiment.
    */
   readonly run?: readonly Experiment[];
+  /**
+   * The README whose marked numbers are rewritten with the published report (the one written
+   * into `reports/` from `results/`, with no `--out`); reports elsewhere leave it alone.
+   */
+  readonly readme?: string;
 }
 
 /**
@@ -184,9 +191,17 @@ export async function experimentMain(
           plan.push({ experiment: name, config, id });
         }
       }
-      // Reports are regenerated for the published results (into reports/) and for --quick
-      // (beside its results); runs with changed configs only write their tables.
-      const reports = customised ? null : values.quick ? join(root, "report") : "reports";
+      // Reports are regenerated for the published results (into reports/, with README's
+      // numbers), beside the results of --out DIR (DIR/reports) and of --quick; runs with
+      // changed configs only write their tables. Nothing goes outside the folder named.
+      const published = !customised && !values.quick && values.out === undefined;
+      const reports = customised
+        ? null
+        : values.quick
+        ? join(root, "report")
+        : published
+        ? "reports"
+        : join(root, "reports");
       const ok = await execute(plan, {
         root,
         listOnly: values.list ?? false,
@@ -196,12 +211,15 @@ export async function experimentMain(
         // Tables of their own, for the experiments declared (not for a --config list).
         extraTables: values.config !== undefined || reports === null ? [] : chosen,
         reported: reportedExperiments(experiments),
+        readme: published ? mainOptions.readme : undefined,
+        experiments,
       });
       if (!ok) Deno.exit(1);
     },
     (error) =>
       error instanceof ConfigError || error instanceof IdxError || error instanceof CsvError ||
-      error instanceof FindingsError || error instanceof UnknownDatasetError,
+      error instanceof FindingsError || error instanceof UnknownDatasetError ||
+      error instanceof MarkerError,
   );
 }
 
@@ -246,6 +264,10 @@ async function execute(
     extraTables: readonly Experiment[];
     /** The experiments the report shows. */
     reported: readonly ReportedExperiment[];
+    /** The README to refresh with the report, if any. */
+    readme: string | undefined;
+    /** The published experiments (README's numbers come from them). */
+    experiments: readonly Experiment[];
   },
 ): Promise<boolean> {
   const store = join(options.root, "runs");
@@ -319,12 +341,23 @@ async function execute(
     }`,
   );
   if (options.reports !== null && missing === 0) {
+    // README's numbers are computed first: a broken marker stops before any page is replaced.
+    const readme = options.readme === undefined ? undefined : {
+      path: options.readme,
+      before: await Deno.readTextFile(options.readme),
+    };
+    const readmeText = readme &&
+      await readmeFilled(readme.before, options.root, options.experiments);
     const pages = await buildReports({
       results: options.root,
       out: options.reports,
       findings: await readOptional(join(options.reports, "findings.md")),
       experiments: options.reported,
     });
+    if (readme && readmeText !== readme.before) {
+      await writeFileAtomic(readme.path, readmeText!);
+      pages.push("README.md");
+    }
     console.error(`reports: ${pages.join(", ")}`);
   } else if (options.reports !== null) {
     console.error(
