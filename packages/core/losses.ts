@@ -2,13 +2,16 @@
  * Softmax cross-entropy, computed from the logits. The 2015 notebook applied softmax first and
  * then took `log`: once a probability underflowed to 0 the loss became -inf * 0 = NaN and the run
  * died. Here the log-probabilities come from log-sum-exp with the maximum subtracted, in double
- * precision, so any finite logits give a finite loss.
+ * precision, so any finite logits give a finite loss. `exp` and `log` are the engine-independent
+ * ones of `ieee_math.ts`, so the logged loss has the same bits on every JavaScript engine.
  *
  * The loss and its gradient are computed on the host: the logits of a batch are a few hundred
  * numbers, and reading them once costs less than the dozen tfjs kernels an on-device loss needs.
  *
  * @module
  */
+
+import { exp, log } from "./ieee_math.ts";
 
 /** How the per-example losses of a batch are combined: the mean, or the notebook's sum. */
 export type LossReduction = "mean" | "sum";
@@ -60,13 +63,13 @@ export function softmaxCrossEntropy(
       }
     }
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[row + c] - max);
-    const logSum = max + Math.log(sum);
+    for (let c = 0; c < classes; c++) sum += exp(logits[row + c] - max);
+    const logSum = max + log(sum);
     const label = labels[i];
     total += logSum - logits[row + label];
     if (best === label) correct++;
     for (let c = 0; c < classes; c++) {
-      const p = Math.exp(logits[row + c] - logSum);
+      const p = exp(logits[row + c] - logSum);
       gradient[row + c] = (p - (c === label ? 1 : 0)) * scale;
     }
   }

@@ -19,6 +19,7 @@ export * from "./backend.ts";
 export * from "./config.ts";
 export * from "./diagnostics.ts";
 export * from "./evaluate.ts";
+export * from "./ieee_math.ts";
 export * from "./initializers.ts";
 export { useWasmKernels, wasmKernelsActive } from "./kernels/wasm.ts";
 export * from "./layers/layer.ts";
