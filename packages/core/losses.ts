@@ -13,6 +13,13 @@
 
 import { exp, log } from "./ieee_math.ts";
 
+/**
+ * Gradients below 2^-60 in magnitude are written as 0: the wasm kernels flush every value they
+ * write at this threshold so that no float becomes subnormal (slow on x86), and the loss
+ * gradient is the one input of the backward pass that they do not write (see gradnets.c).
+ */
+const FLUSH = 8.673617379884035e-19; // 2^-60
+
 /** How the per-example losses of a batch are combined: the mean, or the notebook's sum. */
 export type LossReduction = "mean" | "sum";
 
@@ -28,7 +35,8 @@ export interface CrossEntropyResult {
 
 /**
  * Softmax cross-entropy of row-major `logits` (`labels.length` rows of `classes`) against
- * integer labels, with its gradient `softmax - onehot` (divided by the batch size for `mean`).
+ * integer labels, with its gradient `softmax - onehot` (divided by the batch size for `mean`;
+ * entries below 2^-60 in magnitude are 0).
  *
  * @example Finite even for huge logits
  * ```ts
@@ -70,7 +78,8 @@ export function softmaxCrossEntropy(
     if (best === label) correct++;
     for (let c = 0; c < classes; c++) {
       const p = exp(logits[row + c] - logSum);
-      gradient[row + c] = (p - (c === label ? 1 : 0)) * scale;
+      const d = (p - (c === label ? 1 : 0)) * scale;
+      gradient[row + c] = d < FLUSH && d > -FLUSH ? 0 : d;
     }
   }
   return { loss: total * scale, gradient, correct };
