@@ -14,7 +14,8 @@
 // No subnormals: x86 CPUs compute with subnormal floats (below FLT_MIN = 2^-126) through a
 // microcode assist, up to 100x slower, and WebAssembly has no flush-to-zero mode. In a deep
 // net whose signals vanish, every activation and gradient of the late layers becomes subnormal
-// and a step takes ~10x longer on Intel Xeons. So every value a kernel writes (activations,
+// and a step takes ~10x longer on Intel Xeons (AMD's Zen cores handle them at full speed).
+// So every value a kernel writes (activations,
 // gradients, optimiser state, parameters) is flushed: |v| < FLUSH = 2^-60 becomes +0, the same
 // way on every machine. Why 2^-60: the GEMMs multiply two such values (an activation and a
 // weight, a gradient and a weight or an activation), and a product of two flushed floats is
@@ -25,6 +26,8 @@
 // so that (g*g) * (1 - beta2) stays normal for any 1 - beta2 >= 2^-26. Sums of normal values
 // can still cancel to a subnormal, but only by accident, not systematically; the flush of the
 // written value removes it. NaN and infinities pass unchanged (divergence stays visible).
+// Values computed by tfjs ops (batch norm, dropout) are flushed where a kernel first writes
+// something from them (the backward pass's du), before any GEMM multiplies them.
 
 #include <wasm_simd128.h>
 
@@ -37,10 +40,12 @@ typedef int i32;
 #define FLUSH 8.67361737988403547206e-19f   // 2^-60
 #define FLUSH2 7.88860905221011805412e-31f  // 2^-100
 
-// v, with the lanes of |v| < t set to +0 (NaN compares false and is kept): three operations.
+// v, with the lanes of |v| < t set to +0 (NaN compares false and is kept).
 INLINE v128_t flush_at(v128_t v, v128_t t) {
   return wasm_v128_andnot(v, wasm_f32x4_lt(wasm_f32x4_abs(v), t));
 }
+// The same for v >= 0 or +-0 (or NaN), without the abs.
+INLINE v128_t flush_nonneg(v128_t v, v128_t t) { return wasm_v128_andnot(v, wasm_f32x4_lt(v, t)); }
 #define FLUSH4(v) flush_at(v, wasm_f32x4_splat(FLUSH))
 INLINE f32 flush1(f32 v) { return v < FLUSH && v > -FLUSH ? 0.0f : v; }
 
@@ -490,14 +495,6 @@ static void colsum(i32 M, i32 N, const f32* X, f32* out) {
   }
 }
 
-// a[0..n) flushed in place (see FLUSH).
-static void flush_inplace(f32* a, i32 n) {
-  v128_t t = wasm_f32x4_splat(FLUSH);
-  i32 i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, flush_at(wasm_v128_load(a + i), t));
-  for (; i < n; i++) a[i] = flush1(a[i]);
-}
-
 static f32 hsum(v128_t s) {
   return (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) +
          (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
@@ -657,6 +654,11 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
   i32 p1 = gemm_floats(K, N, B), p2 = gemm_floats(B, K, N);
   i32* idx = (i32*)(pack + (p1 > p2 ? p1 : p2));
   v128_t z = wasm_f32x4_splat(0.0f), vg = wasm_f32x4_splat(g), vo = wasm_f32x4_splat(omg);
+  // The GEMMs below multiply du (and u2) by W and x: du, u2 and tmp are flushed as they are
+  // written, so that every product is normal (see FLUSH). For LINEAR du is dy, the loss
+  // gradient, which losses.ts flushes.
+  v128_t vf = wasm_f32x4_splat(FLUSH);
+#define STORE_U(p, v) wasm_v128_store(p, flush_at(v, vf))
   const f32* du = u;
   f32 beta = 1.0f;
   const f32* S = dy;
@@ -667,29 +669,29 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
       break;
     case RELU:
       for (; i + 4 <= n; i += 4)
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(y + i), z), wasm_v128_load(dy + i)));
-      for (; i < n; i++) u[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(y + i), z), wasm_v128_load(dy + i)));
+      for (; i < n; i++) u[i] = y[i] > 0.0f ? flush1(dy[i]) : 0.0f;
       S = 0;
       break;
     case GRELU:
       for (; i + 4 <= n; i += 4)
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z),
-                                             wasm_f32x4_mul(wasm_v128_load(dy + i), vg)));
-      for (; i < n; i++) u[i] = h[i] > 0.0f ? dy[i] * g : 0.0f;
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z),
+                                     wasm_f32x4_mul(wasm_v128_load(dy + i), vg)));
+      for (; i < n; i++) u[i] = h[i] > 0.0f ? flush1(dy[i] * g) : 0.0f;
       beta = omg;
       break;
     case LEAKY:
       for (; i + 4 <= n; i += 4) {
         v128_t d = wasm_v128_load(dy + i);
-        wasm_v128_store(u + i, wasm_v128_bitselect(d, wasm_f32x4_mul(d, vo), wasm_f32x4_gt(wasm_v128_load(y + i), z)));
+        STORE_U(u + i, wasm_v128_bitselect(d, wasm_f32x4_mul(d, vo), wasm_f32x4_gt(wasm_v128_load(y + i), z)));
       }
-      for (; i < n; i++) u[i] = y[i] > 0.0f ? dy[i] : dy[i] * omg;
+      for (; i < n; i++) u[i] = flush1(y[i] > 0.0f ? dy[i] : dy[i] * omg);
       S = 0;
       break;
     case RESIDUAL:
       for (; i + 4 <= n; i += 4)
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z), wasm_v128_load(dy + i)));
-      for (; i < n; i++) u[i] = h[i] > 0.0f ? dy[i] : 0.0f;
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z), wasm_v128_load(dy + i)));
+      for (; i < n; i++) u[i] = h[i] > 0.0f ? flush1(dy[i]) : 0.0f;
       break;
     case REZERO: {
       f32 a = *alpha;
@@ -698,11 +700,11 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
       for (; i + 4 <= n; i += 4) {
         v128_t d = wasm_v128_load(dy + i), hv = wasm_v128_load(h + i);
         s = MADD(s, d, hv);
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, va)));
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, va)));
       }
       for (; i < n; i++) {
         st += dy[i] * h[i];
-        u[i] = h[i] > 0.0f ? dy[i] * a : 0.0f;
+        u[i] = h[i] > 0.0f ? flush1(dy[i] * a) : 0.0f;
       }
       *dalpha = flush1(hsum(s) + st);
       break;
@@ -712,15 +714,15 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
       for (; i + 4 <= n; i += 4) {
         v128_t d = wasm_v128_load(dy + i), tv = wasm_v128_load(t + i), hv = wasm_v128_load(h + i);
         v128_t xv = wasm_v128_load(x + i), c = wasm_f32x4_sub(one, tv);
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, tv)));
-        wasm_v128_store(u2 + i, wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(hv, xv)), wasm_f32x4_mul(tv, c)));
-        wasm_v128_store(tmp + i, wasm_f32x4_mul(d, c));
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, tv)));
+        STORE_U(u2 + i, wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(hv, xv)), wasm_f32x4_mul(tv, c)));
+        STORE_U(tmp + i, wasm_f32x4_mul(d, c));
       }
       for (; i < n; i++) {
         f32 c = 1.0f - t[i];
-        u[i] = h[i] > 0.0f ? dy[i] * t[i] : 0.0f;
-        u2[i] = (dy[i] * (h[i] - x[i])) * (t[i] * c);
-        tmp[i] = dy[i] * c;
+        u[i] = h[i] > 0.0f ? flush1(dy[i] * t[i]) : 0.0f;
+        u2[i] = flush1((dy[i] * (h[i] - x[i])) * (t[i] * c));
+        tmp[i] = flush1(dy[i] * c);
       }
       S = tmp;
       break;
@@ -728,13 +730,7 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
     default:
       break;
   }
-  // The GEMMs below multiply du (and u2) by W and x: flushed first, so that every product is
-  // normal (see FLUSH). For LINEAR du is dy, the loss gradient, which losses.ts flushes.
-  if (du == u) flush_inplace(u, n);
-  if (kind == HIGHWAY) {
-    flush_inplace(u2, n);
-    flush_inplace(tmp, n);
-  }
+#undef STORE_U
   i32 sparse = kind == RELU || kind == LINEAR;
   if (dx) {
     affine_input_grad(B, K, N, du, W, beta, S, dx, pack);
@@ -759,11 +755,12 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
 enum { SGD = 0, MOMENTUM = 1, ADAM = 2 };
 #define TABLE 9
 
-// The gradient with weight decay and clipping, flushed (see FLUSH).
+// The gradient with weight decay and clipping, flushed when they changed it (see FLUSH; the
+// layer kernels flush the gradients they write).
 INLINE v128_t grad_of(v128_t gr, v128_t p, i32 decayed, v128_t vdecay, i32 scaled, v128_t vscale) {
   if (decayed) gr = wasm_f32x4_add(gr, wasm_f32x4_mul(p, vdecay));
   if (scaled) gr = wasm_f32x4_mul(gr, vscale);
-  return FLUSH4(gr);
+  return decayed || scaled ? FLUSH4(gr) : gr;
 }
 
 INLINE void update4(i32 kind, const f32* p, const f32* gr, f32* po, const f32* s1, f32* s1o,
@@ -782,8 +779,8 @@ INLINE void update4(i32 kind, const f32* p, const f32* gr, f32* po, const f32* s
     // the second moment and g*g flushed at FLUSH2 (see FLUSH): (g*g) * (1 - beta2) is normal
     v128_t f2 = wasm_f32x4_splat(FLUSH2);
     v128_t m = FLUSH4(wasm_f32x4_add(wasm_f32x4_mul(load_part(s1, r), c1), wasm_f32x4_mul(gv, c2)));
-    v128_t gg = flush_at(wasm_f32x4_mul(gv, gv), f2);
-    v128_t v = flush_at(wasm_f32x4_add(wasm_f32x4_mul(load_part(s2, r), c3), wasm_f32x4_mul(gg, c4)), f2);
+    v128_t gg = flush_nonneg(wasm_f32x4_mul(gv, gv), f2);
+    v128_t v = flush_nonneg(wasm_f32x4_add(wasm_f32x4_mul(load_part(s2, r), c3), wasm_f32x4_mul(gg, c4)), f2);
     store_part(s1o, m, r);
     store_part(s2o, v, r);
     step = wasm_f32x4_div(m, wasm_f32x4_add(wasm_f32x4_sqrt(v), veps));
