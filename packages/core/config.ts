@@ -312,6 +312,11 @@ function snakeCase(name: string): string {
  * changes with it, so stored results of the old code are not mistaken for the new code's.
  * Version 2: the wasm backend runs the layers and optimisers on the GradNets kernels
  * (`kernels/gradnets.c`), whose sums differ from XNNPACK's in the last bits.
+ * Version 3: engine-independent host math, so that a seeded run gives the same bits under every
+ * JavaScript engine: the loss, its gradient, the Box-Muller initialisation, Adam's bias
+ * correction and the learning-rate decay use `ieee_math.ts` instead of `Math.exp`, `Math.log`,
+ * `Math.cos` and `**`; and the subnormal flush in the kernels (every value they write, and the
+ * loss gradient, below 2^-60 in magnitude becomes 0; the highway gate's exp is clamped at -80).
  *
  * @example
  * ```ts
@@ -320,7 +325,7 @@ function snakeCase(name: string): string {
  * assert(Number.isInteger(NUMERICS_VERSION));
  * ```
  */
-export const NUMERICS_VERSION = 2;
+export const NUMERICS_VERSION = 3;
 
 /**
  * A run's id: the first 12 hex digits of the SHA-256 of its config in canonical JSON (keys

@@ -2,13 +2,23 @@
  * Softmax cross-entropy, computed from the logits. The 2015 notebook applied softmax first and
  * then took `log`: once a probability underflowed to 0 the loss became -inf * 0 = NaN and the run
  * died. Here the log-probabilities come from log-sum-exp with the maximum subtracted, in double
- * precision, so any finite logits give a finite loss.
+ * precision, so any finite logits give a finite loss. `exp` and `log` are the engine-independent
+ * ones of `ieee_math.ts`, so the logged loss has the same bits on every JavaScript engine.
  *
  * The loss and its gradient are computed on the host: the logits of a batch are a few hundred
  * numbers, and reading them once costs less than the dozen tfjs kernels an on-device loss needs.
  *
  * @module
  */
+
+import { exp, log } from "./ieee_math.ts";
+
+/**
+ * Gradients below 2^-60 in magnitude are written as 0: the wasm kernels flush every value they
+ * write at this threshold so that no float becomes subnormal (slow on x86), and the loss
+ * gradient is the one input of the backward pass that they do not write (see gradnets.c).
+ */
+const FLUSH = 8.673617379884035e-19; // 2^-60
 
 /** How the per-example losses of a batch are combined: the mean, or the notebook's sum. */
 export type LossReduction = "mean" | "sum";
@@ -25,7 +35,8 @@ export interface CrossEntropyResult {
 
 /**
  * Softmax cross-entropy of row-major `logits` (`labels.length` rows of `classes`) against
- * integer labels, with its gradient `softmax - onehot` (divided by the batch size for `mean`).
+ * integer labels, with its gradient `softmax - onehot` (divided by the batch size for `mean`;
+ * entries below 2^-60 in magnitude are 0).
  *
  * @example Finite even for huge logits
  * ```ts
@@ -60,14 +71,15 @@ export function softmaxCrossEntropy(
       }
     }
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[row + c] - max);
-    const logSum = max + Math.log(sum);
+    for (let c = 0; c < classes; c++) sum += exp(logits[row + c] - max);
+    const logSum = max + log(sum);
     const label = labels[i];
     total += logSum - logits[row + label];
     if (best === label) correct++;
     for (let c = 0; c < classes; c++) {
-      const p = Math.exp(logits[row + c] - logSum);
-      gradient[row + c] = (p - (c === label ? 1 : 0)) * scale;
+      const p = exp(logits[row + c] - logSum);
+      const d = (p - (c === label ? 1 : 0)) * scale;
+      gradient[row + c] = d < FLUSH && d > -FLUSH ? 0 : d;
     }
   }
   return { loss: total * scale, gradient, correct };

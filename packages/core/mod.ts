@@ -20,6 +20,7 @@ export * from "./backend.ts";
 export * from "./config.ts";
 export * from "./diagnostics.ts";
 export * from "./evaluate.ts";
+export * from "./ieee_math.ts";
 export * from "./initializers.ts";
 export { useWasmKernels, wasmKernelsActive } from "./kernels/fast_path.ts";
 export type { LayerKind } from "./kernels/layer_kernels.ts";

@@ -9,6 +9,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { pow, powInt } from "./ieee_math.ts";
 import {
   applyFusedUpdate,
   type FusedRule,
@@ -232,9 +233,10 @@ function adam(
   ]);
   let t = 0;
   const { beta1, beta2, epsilon } = config;
-  // The step size of step t: the learning rate with Adam's bias corrections.
+  // The step size of step t: the learning rate with Adam's bias corrections (powInt, not **:
+  // the same bits on every engine).
   const rate = (step: OptimizerStep, t: number) => {
-    const correction = Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+    const correction = Math.sqrt(1 - powInt(beta2, t)) / (1 - powInt(beta1, t));
     return -config.learningRate * step.learningRateScale * correction;
   };
   const optimizer = {
@@ -333,7 +335,8 @@ export type LearningRateDecay =
   | { readonly kind: "exponential"; readonly rate: number; readonly epochs: number };
 
 /**
- * The learning-rate multiplier at progress `t` (epochs).
+ * The learning-rate multiplier at progress `t` (epochs), with the engine-independent `pow` of
+ * `ieee_math.ts`.
  *
  * @example Halve every 5 epochs
  * ```ts
@@ -343,7 +346,7 @@ export type LearningRateDecay =
  * ```
  */
 export function learningRateScale(decay: LearningRateDecay, t: number): number {
-  return decay.kind === "none" ? 1 : decay.rate ** (t / decay.epochs);
+  return decay.kind === "none" ? 1 : pow(decay.rate, t / decay.epochs);
 }
 
 /**

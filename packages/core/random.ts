@@ -12,6 +12,8 @@
  * @module
  */
 
+import { cos, log } from "./ieee_math.ts";
+
 /**
  * A seeded generator of uniform, normal and truncated-normal numbers.
  *
@@ -70,12 +72,15 @@ export class Random {
     return this.nextUint32() / 4294967296;
   }
 
-  /** A standard normal number (Box-Muller; the second value of each pair is discarded). */
+  /**
+   * A standard normal number (Box-Muller; the second value of each pair is discarded), with the
+   * engine-independent `log` and `cos` of `ieee_math.ts`.
+   */
   normal(): number {
     // 1 - uniform() is in (0, 1], so the logarithm is finite.
     const u = 1 - this.uniform();
     const v = this.uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * log(u)) * cos(2 * Math.PI * v);
   }
 
   /**

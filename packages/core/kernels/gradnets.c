@@ -10,6 +10,24 @@
 // Reproducibility: only standard SIMD128 arithmetic (no relaxed-simd, no FMA), so a kernel
 // computes the same bits on every machine. Every sum runs in a fixed order: a GEMM accumulates
 // over k from k = 0 upwards into a zero accumulator, one product at a time.
+//
+// No subnormals: x86 CPUs compute with subnormal floats (below FLT_MIN = 2^-126) through a
+// microcode assist, up to 100x slower, and WebAssembly has no flush-to-zero mode. In a deep
+// net whose signals vanish, every activation and gradient of the late layers becomes subnormal
+// and a step takes ~10x longer on Intel Xeons (AMD's Zen cores handle them at full speed).
+// So every value a kernel writes (activations,
+// gradients, optimiser state, parameters) is flushed: |v| < FLUSH = 2^-60 becomes +0, the same
+// way on every machine. Why 2^-60: the GEMMs multiply two such values (an activation and a
+// weight, a gradient and a weight or an activation), and a product of two flushed floats is
+// 0 or at least 2^-120, 64 times above FLT_MIN, so no product is subnormal; 2^-60 ~ 8.7e-19 is
+// far below any value that matters to training (a weight of 1e-18 changes nothing). Adam's
+// second moment holds squares of gradients, down to 2^-120, times 1 - beta2: it and g*g are
+// flushed at FLUSH2 = 2^-100 instead (the square root of 2^-100 is 2^-50, far below epsilon),
+// so that (g*g) * (1 - beta2) stays normal for any 1 - beta2 >= 2^-26. Sums of normal values
+// can still cancel to a subnormal, but only by accident, not systematically; the flush of the
+// written value removes it. NaN and infinities pass unchanged (divergence stays visible).
+// Values computed by tfjs ops (batch norm, dropout) are flushed where a kernel first writes
+// something from them (the backward pass's du), before any GEMM multiplies them.
 
 #include <wasm_simd128.h>
 
@@ -18,6 +36,18 @@ typedef int i32;
 
 #define EXPORT __attribute__((visibility("default")))
 #define INLINE static inline __attribute__((always_inline))
+
+#define FLUSH 8.67361737988403547206e-19f   // 2^-60
+#define FLUSH2 7.88860905221011805412e-31f  // 2^-100
+
+// v, with the lanes of |v| < t set to +0 (NaN compares false and is kept).
+INLINE v128_t flush_at(v128_t v, v128_t t) {
+  return wasm_v128_andnot(v, wasm_f32x4_lt(wasm_f32x4_abs(v), t));
+}
+// The same for v >= 0 or +-0 (or NaN), without the abs.
+INLINE v128_t flush_nonneg(v128_t v, v128_t t) { return wasm_v128_andnot(v, wasm_f32x4_lt(v, t)); }
+#define FLUSH4(v) flush_at(v, wasm_f32x4_splat(FLUSH))
+INLINE f32 flush1(f32 v) { return v < FLUSH && v > -FLUSH ? 0.0f : v; }
 
 // ---------------------------------------------------------------------------------------------
 // Partial vectors: the last 1..3 columns of a row are loaded and stored lane by lane, so that
@@ -163,12 +193,13 @@ INLINE void epi_store(f32* C, v128_t acc, i32 m, i32 n, i32 ldc, i32 r, EPI_INNE
     v128_t neg = wasm_f32x4_lt(v, wasm_f32x4_splat(0.0f));
     v = wasm_v128_bitselect(wasm_f32x4_mul(v, wasm_v128_load32_splat(ep + 2)), v, neg);
   }
+  v = FLUSH4(v);
   store_part(C + m * ldc + n, v, r);
   if (C2) {
     v128_t t = load_part(T + m * ldc + n, r);
     v = wasm_f32x4_add(wasm_f32x4_mul(v, wasm_v128_load32_splat(ep + 3)),
                        wasm_f32x4_mul(t, wasm_v128_load32_splat(ep + 4)));
-    store_part(C2 + m * ldc + n, v, r);
+    store_part(C2 + m * ldc + n, FLUSH4(v), r);
   }
 }
 
@@ -218,6 +249,7 @@ DEF_MICRO(micro_narrow, 1)
 static void epilogue_full(f32* C, i32 ldc, i32 m0, i32 n0, const f32* tile, EPI_PARAMS) {
   v128_t va = wasm_f32x4_splat(alpha), vb = wasm_f32x4_splat(beta), vl = wasm_f32x4_splat(leak);
   v128_t vg = wasm_f32x4_splat(gamma), vd = wasm_f32x4_splat(delta), z = wasm_f32x4_splat(0.0f);
+  v128_t vf = wasm_f32x4_splat(FLUSH);
   for (i32 r = 0; r < MR; r++) {
     i32 row = (m0 + r) * ldc + n0;
     _Pragma("clang loop unroll(full)") for (i32 v = 0; v < NV; v++) {
@@ -227,10 +259,11 @@ static void epilogue_full(f32* C, i32 ldc, i32 m0, i32 n0, const f32* tile, EPI_
       if (bias) x = wasm_f32x4_add(x, wasm_v128_load(bias + n0 + 4 * v));
       if (act == 1) x = wasm_f32x4_max(x, z);
       if (act == 2) x = wasm_v128_bitselect(wasm_f32x4_mul(x, vl), x, wasm_f32x4_lt(x, z));
+      x = flush_at(x, vf);
       wasm_v128_store(C + at, x);
       if (C2) {
         x = wasm_f32x4_add(wasm_f32x4_mul(x, vg), wasm_f32x4_mul(wasm_v128_load(T + at), vd));
-        wasm_v128_store(C2 + at, x);
+        wasm_v128_store(C2 + at, flush_at(x, vf));
       }
     }
   }
@@ -453,12 +486,12 @@ static void colsum(i32 M, i32 N, const f32* X, f32* out) {
   for (; n + 4 <= N; n += 4) {
     v128_t s = wasm_f32x4_splat(0.0f);
     for (i32 m = 0; m < M; m++) s = wasm_f32x4_add(s, wasm_v128_load(X + m * N + n));
-    wasm_v128_store(out + n, s);
+    wasm_v128_store(out + n, FLUSH4(s));
   }
   for (; n < N; n++) {
     f32 s = 0.0f;
     for (i32 m = 0; m < M; m++) s += X[m * N + n];
-    out[n] = s;
+    out[n] = flush1(s);
   }
 }
 
@@ -502,10 +535,12 @@ static void affine_input_grad(i32 B, i32 K, i32 N, const f32* du, const f32* W, 
   gemm(B, K, N, du, N, 1, W, 1, N, dx, K, EPI(1.0f, beta, S, 0, 0), pack);
 }
 
-// exp(x) for x in [-87.3, 0] (sigmoid only needs these): Cody-Waite reduction x = n ln2 + r,
-// |r| <= ln2/2, a degree-6 polynomial, and 2^n from the exponent bits; about 1 ulp.
+// exp(x) for x in [-80, 0] (sigmoid only needs these): Cody-Waite reduction x = n ln2 + r,
+// |r| <= ln2/2, a degree-6 polynomial, and 2^n from the exponent bits; about 1 ulp. Below -80
+// it returns exp(-80) ~ 1.8e-35, which is normal (no subnormal on the way) and flushed by the
+// callers like every value below FLUSH.
 INLINE v128_t exp_neg(v128_t x) {
-  x = wasm_f32x4_max(x, wasm_f32x4_splat(-87.3f));
+  x = wasm_f32x4_max(x, wasm_f32x4_splat(-80.0f));
   v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187045e-06f)));
@@ -531,8 +566,8 @@ INLINE v128_t sigmoid4(v128_t u) {
 
 static void sigmoid_inplace(f32* a, i32 n) {
   i32 i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, sigmoid4(wasm_v128_load(a + i)));
-  if (i < n) store_part(a + i, sigmoid4(load_part(a + i, n - i)), n - i);
+  for (; i + 4 <= n; i += 4) wasm_v128_store(a + i, FLUSH4(sigmoid4(wasm_v128_load(a + i))));
+  if (i < n) store_part(a + i, FLUSH4(sigmoid4(load_part(a + i, n - i))), n - i);
 }
 
 // Exported for the tests of the sigmoid against tf.sigmoid.
@@ -592,9 +627,9 @@ EXPORT void layer_forward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f32
   for (; i + 4 <= n; i += 4) {
     v128_t xv = wasm_v128_load(x + i);
     v128_t d = wasm_f32x4_sub(wasm_v128_load(hh + i), xv);
-    wasm_v128_store(y + i, wasm_f32x4_add(xv, wasm_f32x4_mul(wasm_v128_load(T + i), d)));
+    wasm_v128_store(y + i, FLUSH4(wasm_f32x4_add(xv, wasm_f32x4_mul(wasm_v128_load(T + i), d))));
   }
-  for (; i < n; i++) y[i] = x[i] + T[i] * (hh[i] - x[i]);
+  for (; i < n; i++) y[i] = flush1(x[i] + T[i] * (hh[i] - x[i]));
 }
 
 // Scratch floats of layer_backward: two B x N gradients, one B x N product, packed operands,
@@ -619,6 +654,11 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
   i32 p1 = gemm_floats(K, N, B), p2 = gemm_floats(B, K, N);
   i32* idx = (i32*)(pack + (p1 > p2 ? p1 : p2));
   v128_t z = wasm_f32x4_splat(0.0f), vg = wasm_f32x4_splat(g), vo = wasm_f32x4_splat(omg);
+  // The GEMMs below multiply du (and u2) by W and x: du, u2 and tmp are flushed as they are
+  // written, so that every product is normal (see FLUSH). For LINEAR du is dy, the loss
+  // gradient, which losses.ts flushes.
+  v128_t vf = wasm_f32x4_splat(FLUSH);
+#define STORE_U(p, v) wasm_v128_store(p, flush_at(v, vf))
   const f32* du = u;
   f32 beta = 1.0f;
   const f32* S = dy;
@@ -629,29 +669,29 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
       break;
     case RELU:
       for (; i + 4 <= n; i += 4)
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(y + i), z), wasm_v128_load(dy + i)));
-      for (; i < n; i++) u[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(y + i), z), wasm_v128_load(dy + i)));
+      for (; i < n; i++) u[i] = y[i] > 0.0f ? flush1(dy[i]) : 0.0f;
       S = 0;
       break;
     case GRELU:
       for (; i + 4 <= n; i += 4)
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z),
-                                             wasm_f32x4_mul(wasm_v128_load(dy + i), vg)));
-      for (; i < n; i++) u[i] = h[i] > 0.0f ? dy[i] * g : 0.0f;
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z),
+                                     wasm_f32x4_mul(wasm_v128_load(dy + i), vg)));
+      for (; i < n; i++) u[i] = h[i] > 0.0f ? flush1(dy[i] * g) : 0.0f;
       beta = omg;
       break;
     case LEAKY:
       for (; i + 4 <= n; i += 4) {
         v128_t d = wasm_v128_load(dy + i);
-        wasm_v128_store(u + i, wasm_v128_bitselect(d, wasm_f32x4_mul(d, vo), wasm_f32x4_gt(wasm_v128_load(y + i), z)));
+        STORE_U(u + i, wasm_v128_bitselect(d, wasm_f32x4_mul(d, vo), wasm_f32x4_gt(wasm_v128_load(y + i), z)));
       }
-      for (; i < n; i++) u[i] = y[i] > 0.0f ? dy[i] : dy[i] * omg;
+      for (; i < n; i++) u[i] = flush1(y[i] > 0.0f ? dy[i] : dy[i] * omg);
       S = 0;
       break;
     case RESIDUAL:
       for (; i + 4 <= n; i += 4)
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z), wasm_v128_load(dy + i)));
-      for (; i < n; i++) u[i] = h[i] > 0.0f ? dy[i] : 0.0f;
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(wasm_v128_load(h + i), z), wasm_v128_load(dy + i)));
+      for (; i < n; i++) u[i] = h[i] > 0.0f ? flush1(dy[i]) : 0.0f;
       break;
     case REZERO: {
       f32 a = *alpha;
@@ -660,13 +700,13 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
       for (; i + 4 <= n; i += 4) {
         v128_t d = wasm_v128_load(dy + i), hv = wasm_v128_load(h + i);
         s = MADD(s, d, hv);
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, va)));
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, va)));
       }
       for (; i < n; i++) {
         st += dy[i] * h[i];
-        u[i] = h[i] > 0.0f ? dy[i] * a : 0.0f;
+        u[i] = h[i] > 0.0f ? flush1(dy[i] * a) : 0.0f;
       }
-      *dalpha = hsum(s) + st;
+      *dalpha = flush1(hsum(s) + st);
       break;
     }
     case HIGHWAY: {
@@ -674,15 +714,15 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
       for (; i + 4 <= n; i += 4) {
         v128_t d = wasm_v128_load(dy + i), tv = wasm_v128_load(t + i), hv = wasm_v128_load(h + i);
         v128_t xv = wasm_v128_load(x + i), c = wasm_f32x4_sub(one, tv);
-        wasm_v128_store(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, tv)));
-        wasm_v128_store(u2 + i, wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(hv, xv)), wasm_f32x4_mul(tv, c)));
-        wasm_v128_store(tmp + i, wasm_f32x4_mul(d, c));
+        STORE_U(u + i, wasm_v128_and(wasm_f32x4_gt(hv, z), wasm_f32x4_mul(d, tv)));
+        STORE_U(u2 + i, wasm_f32x4_mul(wasm_f32x4_mul(d, wasm_f32x4_sub(hv, xv)), wasm_f32x4_mul(tv, c)));
+        STORE_U(tmp + i, wasm_f32x4_mul(d, c));
       }
       for (; i < n; i++) {
         f32 c = 1.0f - t[i];
-        u[i] = h[i] > 0.0f ? dy[i] * t[i] : 0.0f;
-        u2[i] = (dy[i] * (h[i] - x[i])) * (t[i] * c);
-        tmp[i] = dy[i] * c;
+        u[i] = h[i] > 0.0f ? flush1(dy[i] * t[i]) : 0.0f;
+        u2[i] = flush1((dy[i] * (h[i] - x[i])) * (t[i] * c));
+        tmp[i] = flush1(dy[i] * c);
       }
       S = tmp;
       break;
@@ -690,6 +730,7 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
     default:
       break;
   }
+#undef STORE_U
   i32 sparse = kind == RELU || kind == LINEAR;
   if (dx) {
     affine_input_grad(B, K, N, du, W, beta, S, dx, pack);
@@ -714,10 +755,12 @@ EXPORT void layer_backward(i32 kind, i32 B, i32 K, i32 N, const f32* x, const f3
 enum { SGD = 0, MOMENTUM = 1, ADAM = 2 };
 #define TABLE 9
 
+// The gradient with weight decay and clipping, flushed when they changed it (see FLUSH; the
+// layer kernels flush the gradients they write).
 INLINE v128_t grad_of(v128_t gr, v128_t p, i32 decayed, v128_t vdecay, i32 scaled, v128_t vscale) {
   if (decayed) gr = wasm_f32x4_add(gr, wasm_f32x4_mul(p, vdecay));
   if (scaled) gr = wasm_f32x4_mul(gr, vscale);
-  return gr;
+  return decayed || scaled ? FLUSH4(gr) : gr;
 }
 
 INLINE void update4(i32 kind, const f32* p, const f32* gr, f32* po, const f32* s1, f32* s1o,
@@ -730,16 +773,19 @@ INLINE void update4(i32 kind, const f32* p, const f32* gr, f32* po, const f32* s
   if (kind == SGD) {
     step = gv;
   } else if (kind == MOMENTUM) {
-    step = wasm_f32x4_add(wasm_f32x4_mul(load_part(s1, r), c1), gv);
+    step = FLUSH4(wasm_f32x4_add(wasm_f32x4_mul(load_part(s1, r), c1), gv));
     store_part(s1o, step, r);
   } else {
-    v128_t m = wasm_f32x4_add(wasm_f32x4_mul(load_part(s1, r), c1), wasm_f32x4_mul(gv, c2));
-    v128_t v = wasm_f32x4_add(wasm_f32x4_mul(load_part(s2, r), c3), wasm_f32x4_mul(wasm_f32x4_mul(gv, gv), c4));
+    // the second moment and g*g flushed at FLUSH2 (see FLUSH): (g*g) * (1 - beta2) is normal
+    v128_t f2 = wasm_f32x4_splat(FLUSH2);
+    v128_t m = FLUSH4(wasm_f32x4_add(wasm_f32x4_mul(load_part(s1, r), c1), wasm_f32x4_mul(gv, c2)));
+    v128_t gg = flush_nonneg(wasm_f32x4_mul(gv, gv), f2);
+    v128_t v = flush_nonneg(wasm_f32x4_add(wasm_f32x4_mul(load_part(s2, r), c3), wasm_f32x4_mul(gg, c4)), f2);
     store_part(s1o, m, r);
     store_part(s2o, v, r);
     step = wasm_f32x4_div(m, wasm_f32x4_add(wasm_f32x4_sqrt(v), veps));
   }
-  store_part(po, wasm_f32x4_add(pv, wasm_f32x4_mul(step, vrate)), r);
+  store_part(po, FLUSH4(wasm_f32x4_add(pv, wasm_f32x4_mul(step, vrate))), r);
 }
 
 EXPORT void apply_updates(i32 kind, i32 count, const i32* table, f32 rate, f32 decay,
