@@ -10,8 +10,17 @@ export interface CommandResult {
 }
 
 /** Runs `deno run -A <script> ...args` and waits for it. `script` is relative to the repository. */
-export async function runScript(script: string, ...args: string[]): Promise<CommandResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
+export function runScript(script: string, ...args: string[]): Promise<CommandResult> {
+  return runScriptWith(Deno.execPath(), script, ...args);
+}
+
+/** {@linkcode runScript} under another Deno executable (another version, for the engine tests). */
+export async function runScriptWith(
+  deno: string,
+  script: string,
+  ...args: string[]
+): Promise<CommandResult> {
+  const output = await new Deno.Command(deno, {
     args: ["run", "-A", new URL(`../${script}`, import.meta.url).pathname, ...args],
     env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
     stdout: "piped",
