@@ -41,9 +41,12 @@
  */
 
 export * from "./cli.ts";
+export * from "./compare.ts";
 export * from "./experiment.ts";
 export * from "./headline.ts";
 export * from "./plan.ts";
 export * from "./pool.ts";
 export * from "./runner.ts";
+export * from "./sample.ts";
+export * from "./verify.ts";
 export type { WorkerMessage, WorkerRequest } from "./worker.ts";
