@@ -114,6 +114,25 @@ Deno.test("deno task verify: match, altered record, bad input", async (t) => {
         );
       });
     });
+
+    await t.step("a run stored under other numerics, or missing, fails untrained", async () => {
+      const path = join(results, "runs", `${ids[0]}.json`);
+      const stored = JSON.parse(await Deno.readTextFile(path));
+      stored.config.width = 9; // as if the code's numerics or a default had changed its id
+      await Deno.writeTextFile(path, canonicalJson(stored) + "\n");
+      const scratch = join(root, "scratch3");
+      const other = await verify("--results", results, "--runs", ids[0], "--scratch", scratch);
+      assert.equal(other.code, 1, other.stderr);
+      assert.match(
+        other.stdout,
+        new RegExp(`^${ids[0]} .* runId: "${ids[0]}" vs "[0-9a-f]+"`, "m"),
+      );
+      await Deno.remove(path);
+      const missing = await verify("--results", results, "--runs", ids[0], "--scratch", scratch);
+      assert.equal(missing.code, 1, missing.stderr);
+      assert.match(missing.stdout, /stored run file .* missing/);
+      assert.doesNotMatch(missing.stderr, /trained \d+ run/);
+    });
   } finally {
     await Deno.remove(root, { recursive: true });
   }

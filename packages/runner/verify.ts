@@ -416,6 +416,97 @@ function coverage(
   ) as Record<Stratum, string>;
 }
 
+/** The options as {@linkcode parseOptions} returns them. */
+type Values = ReturnType<typeof parseOptions<typeof OPTIONS>>["values"];
+
+/** The runs the options choose, and how they were chosen (`sample`, `all`, `runs`). */
+function selectRuns(
+  values: Values,
+  results: string,
+  names: readonly string[],
+  candidates: readonly Candidate[],
+  sample: { budgetText: string; budgetSeconds: number; workers: number; seed: number },
+): { chosen: Candidate[]; selection: string } {
+  if (values.runs !== undefined) {
+    const ids = [...new Set(splitList(values.runs))];
+    if (ids.length === 0) throw new UsageError("--runs needs at least one run id");
+    const chosen = ids.map((id) => {
+      const found = candidates.find((c) => c.id === id);
+      if (!found) {
+        throw new UsageError(
+          `unknown run id "${id}": not in the runs.csv of any experiment in ${results}`,
+        );
+      }
+      return found;
+    });
+    return { chosen, selection: "runs" };
+  }
+  let pool = [...candidates];
+  if (values.experiment !== undefined) {
+    const wanted = splitList(values.experiment);
+    for (const name of wanted) {
+      if (!names.includes(name)) {
+        throw new UsageError(
+          `unknown experiment "${name}" in ${results} (known: ${names.join(", ")})`,
+        );
+      }
+    }
+    pool = pool.filter((c) => wanted.includes(c.experiment));
+  }
+  const of = values.experiment === undefined ? "" : ` of ${values.experiment}`;
+  if (values.all) return { chosen: pool, selection: `all${of}` };
+  if (pool.every((c) => !Number.isFinite(c.seconds))) {
+    throw new UsageError(
+      `no timings.csv in ${results} to estimate the runs' time: use --all or --runs`,
+    );
+  }
+  const chosen = sampleRuns(pool, sample);
+  if (chosen.length === 0) {
+    const shortest = Math.min(...pool.map((c) => c.seconds));
+    throw new UsageError(
+      `no stored run fits a budget of ${sample.budgetText} (the shortest takes about ${
+        formatDuration(shortest)
+      }): raise --budget or name runs with --runs`,
+    );
+  }
+  return { chosen, selection: `sample${of}` };
+}
+
+/** A chosen run's stored file, ready to retrain; or why it cannot be. */
+type Prepared =
+  | { readonly kind: "train"; readonly planned: PlannedRun; bytes: Uint8Array; steps: number }
+  | { readonly kind: "not retrained"; readonly reason: string };
+
+/**
+ * Reads a chosen run's stored file and its config; a missing file, or one whose config this
+ * code gives another id (other numerics or tfjs), is reported without training.
+ */
+async function prepare(results: string, run: Candidate): Promise<Prepared> {
+  const path = join(results, "runs", `${run.id}.json`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch {
+    return { kind: "not retrained", reason: `stored run file ${path} missing` };
+  }
+  let config, steps, id;
+  try {
+    const record = JSON.parse(new TextDecoder().decode(bytes));
+    config = record.config;
+    steps = Math.max(record.divergedStep ?? 0, record.epochs?.at(-1)?.step ?? 0);
+    id = runId(config);
+  } catch {
+    return { kind: "not retrained", reason: `${path} holds no valid run config` };
+  }
+  if (id !== run.id) {
+    return {
+      kind: "not retrained",
+      reason: `runId: "${run.id}" vs "${id}" (this code's numerics or tfjs differ)`,
+    };
+  }
+  return { kind: "train", planned: { experiment: run.experiment, config, id }, bytes, steps };
+}
+
 /**
  * The command line of `deno task verify` (see its `--help`). `experiments` are the published
  * experiments: their folders in the results are checked in their order, then any other.
@@ -454,62 +545,18 @@ export async function verifyMain(experiments: readonly Experiment[]): Promise<vo
         throw new UsageError(`--record ${values.record}: its folder does not exist`);
       }
     }
-
     const { names, candidates } = await storedCandidates(results, experiments);
-    let pool = candidates;
-    let selection: string;
-    let chosen: Candidate[];
-    if (values.runs !== undefined) {
-      const ids = splitList(values.runs);
-      if (ids.length === 0) throw new UsageError("--runs needs at least one run id");
-      chosen = ids.map((id) => {
-        const found = candidates.find((c) => c.id === id);
-        if (!found) {
-          throw new UsageError(
-            `unknown run id "${id}": not in the runs.csv of any experiment in ${results}`,
-          );
-        }
-        return found;
-      }).filter((run, i, all) => all.indexOf(run) === i);
-      selection = "runs";
-    } else {
-      if (values.experiment !== undefined) {
-        const wanted = splitList(values.experiment);
-        for (const name of wanted) {
-          if (!names.includes(name)) {
-            throw new UsageError(
-              `unknown experiment "${name}" in ${results} (known: ${names.join(", ")})`,
-            );
-          }
-        }
-        pool = candidates.filter((c) => wanted.includes(c.experiment));
-      }
-      const of = values.experiment === undefined ? "" : ` of ${values.experiment}`;
-      if (values.all) {
-        chosen = pool;
-        selection = `all${of}`;
-      } else {
-        if (pool.every((c) => !Number.isFinite(c.seconds))) {
-          throw new UsageError(
-            `no timings.csv in ${results} to estimate the runs' time: use --all or --runs`,
-          );
-        }
-        chosen = sampleRuns(pool, { budgetSeconds, workers, seed });
-        if (chosen.length === 0) {
-          const shortest = Math.min(...pool.map((c) => c.seconds));
-          throw new UsageError(
-            `no stored run fits a budget of ${budgetText} (the shortest takes about ${
-              formatDuration(shortest)
-            }): raise --budget or name runs with --runs`,
-          );
-        }
-        selection = `sample${of}`;
-      }
-    }
+    const { chosen, selection } = selectRuns(values, results, names, candidates, {
+      budgetText,
+      budgetSeconds,
+      workers,
+      seed,
+    });
     const sampled = selection.startsWith("sample");
 
     const scratch = values.scratch ?? await Deno.makeTempDir({ prefix: "gradnets-verify-" });
-    await Deno.mkdir(join(scratch, "runs"), { recursive: true });
+    const runs = join(scratch, "runs");
+    await Deno.mkdir(runs, { recursive: true });
     const versions = runtimeVersions();
     const context: VerificationContext = {
       date: new Date().toISOString(),
@@ -528,44 +575,12 @@ export async function verifyMain(experiments: readonly Experiment[]): Promise<vo
       coverage: coverage(candidates, chosen),
     };
 
-    // Each chosen run's stored file, and its config from it; runs that cannot be retrained
-    // as they stand are reported without training.
-    const stored = new Map<string, Uint8Array>();
-    const storedSteps = new Map<string, number>();
-    const verdicts = new Map<string, { seconds: number | null; difference: string | null }>();
-    const plan: PlannedRun[] = [];
-    for (const run of chosen) {
-      const path = join(results, "runs", `${run.id}.json`);
-      let bytes: Uint8Array;
-      try {
-        bytes = await Deno.readFile(path);
-      } catch {
-        verdicts.set(run.id, { seconds: null, difference: `stored run file ${path} missing` });
-        continue;
-      }
-      let config, steps;
-      try {
-        const record = JSON.parse(new TextDecoder().decode(bytes));
-        config = record.config;
-        steps = Math.max(record.divergedStep ?? 0, record.epochs?.at(-1)?.step ?? 0);
-        runId(config);
-      } catch {
-        verdicts.set(run.id, { seconds: null, difference: `${path} holds no valid run config` });
-        continue;
-      }
-      const id = runId(config);
-      if (id !== run.id) {
-        verdicts.set(run.id, {
-          seconds: null,
-          difference: `runId: "${run.id}" vs "${id}" (this code's numerics or tfjs differ)`,
-        });
-        continue;
-      }
-      stored.set(run.id, bytes);
-      storedSteps.set(run.id, steps);
-      plan.push({ experiment: run.experiment, config, id });
-    }
-
+    const prepared = new Map<string, Prepared>();
+    for (const run of chosen) prepared.set(run.id, await prepare(results, run));
+    const toTrain = chosen.flatMap((run) => {
+      const p = prepared.get(run.id)!;
+      return p.kind === "train" ? [{ ...p, seconds: run.seconds }] : [];
+    });
     const coverageText = STRATA.map((s) =>
       `${context.coverage[s]} ${s === "depth" ? "depth bands" : `${s}s`}`
     ).join(", ");
@@ -573,28 +588,37 @@ export async function verifyMain(experiments: readonly Experiment[]): Promise<vo
     console.error(
       `verifying ${chosen.length} of ${candidates.length} stored runs in ${results} (${how}): ${coverageText}`,
     );
-    const estimate = new Map(chosen.map((c) => [c.id, c.seconds]));
-    const used = Math.min(workers, Math.max(plan.length, 1));
+    const used = Math.min(workers, Math.max(toTrain.length, 1));
     console.error(
       `estimated ${
-        formatDuration(wallSeconds(plan.map((r) => estimate.get(r.id)!), used))
-      } of training on ${used} worker${used > 1 ? "s" : ""}; retrained runs go to ${
-        join(scratch, "runs")
-      }`,
+        formatDuration(wallSeconds(toTrain.map((r) => r.seconds), used))
+      } of training on ${used} worker${used > 1 ? "s" : ""}; retrained runs go to ${runs}`,
     );
-    if (plan.length > 0) {
-      const longestFirst = [...plan].sort((a, b) => estimate.get(b.id)! - estimate.get(a.id)!);
-      const runs = join(scratch, "runs");
-      await trainWithWorkers(longestFirst, runs, used, async ({ runId: id }) => {
-        const comparison = compareRunFiles(
-          stored.get(id)!,
-          await Deno.readFile(join(runs, `${id}.json`)),
-        );
-        verdicts.set(id, {
-          seconds: await trainingSeconds(join(runs, `${id}.meta.json`)),
-          difference: comparison.identical ? null : comparison.difference,
-        });
-      }, (run) => Math.max(1, storedSteps.get(run.id)! * run.config.depth));
+
+    const verdicts = new Map<string, { seconds: number | null; difference: string | null }>();
+    for (const [id, p] of prepared) {
+      if (p.kind === "not retrained") verdicts.set(id, { seconds: null, difference: p.reason });
+    }
+    if (toTrain.length > 0) {
+      const byId = new Map(toTrain.map((r) => [r.planned.id, r]));
+      const longestFirst = [...toTrain].sort((a, b) => b.seconds - a.seconds);
+      await trainWithWorkers(
+        longestFirst.map((r) => r.planned),
+        runs,
+        used,
+        async ({ runId: id }) => {
+          const comparison = compareRunFiles(
+            byId.get(id)!.bytes,
+            await Deno.readFile(join(runs, `${id}.json`)),
+          );
+          verdicts.set(id, {
+            seconds: await trainingSeconds(join(runs, `${id}.meta.json`)),
+            difference: comparison.identical ? null : comparison.difference,
+          });
+        },
+        // Progress counts the steps the stored run took (a diverged run stops early).
+        (run) => Math.max(1, byId.get(run.id)!.steps * run.config.depth),
+      );
     }
 
     const verified: VerifiedRun[] = chosen.map((c) => {
