@@ -77,6 +77,13 @@ export async function provenance(backend: BackendName): Promise<Provenance> {
     backend: `${backend}${simd}`,
     kernels: wasmKernelsActive() ? "gradnets" : "tfjs-ops",
     commit: await gitCommit(),
+    ...machine(),
+  };
+}
+
+/** This machine: CPU model, core count and memory; operating system and architecture. */
+export function machine(): { machine: string; os: string } {
+  return {
     machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${
       Math.round(os.totalmem() / 2 ** 30)
     } GiB`,

@@ -108,6 +108,33 @@ export function numberOption(
 }
 
 /**
+ * A duration option in seconds, written as hours, minutes and seconds: `10m`, `90s`, `1h30m`,
+ * `2.5m`; it must be more than zero.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { durationOption } from "@gradnets/runner";
+ * assert.equal(durationOption("budget", "10m"), 600);
+ * assert.equal(durationOption("budget", "1h30m"), 5400);
+ * assert.throws(() => durationOption("budget", "10"), /--budget must be a duration like 10m/);
+ * ```
+ */
+export function durationOption(name: string, text: string): number {
+  const match = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(
+    text.trim(),
+  );
+  const [hours, minutes, seconds] = (match?.slice(1) ?? []).map((part) => Number(part ?? 0));
+  const total = 3600 * hours + 60 * minutes + seconds;
+  if (!match || text.trim() === "" || !(total > 0)) {
+    throw new UsageError(
+      `--${name} must be a duration like 10m, 90s or 1h30m (more than zero), got "${text}"`,
+    );
+  }
+  return total;
+}
+
+/**
  * An option that must be one of `choices`.
  *
  * @example

@@ -4,8 +4,11 @@
  * them into the command line of `deno task experiment`: it plans the runs, skips the ones
  * already stored (a run's id hashes its config), trains the rest on one worker process per
  * core, rewrites each experiment's tidy tables after every run, and regenerates the report once
- * every run is stored. The command-line helpers (`parseOptions`, `runMain`, `UsageError`, ...)
- * give every script the same clear one-line errors with exit code 2.
+ * every run is stored. `verifyMain`, behind `deno task verify`, retrains a seeded, stratified
+ * sample of the stored runs within a time budget (`sampleRuns`) and compares each run file with
+ * the stored one byte for byte (`compareRunFiles`). The command-line helpers (`parseOptions`,
+ * `runMain`, `UsageError`, ...) give every script the same clear one-line errors with exit
+ * code 2.
  *
  * @example Declare an experiment and run it from the command line
  * ```ts ignore
@@ -41,9 +44,12 @@
  */
 
 export * from "./cli.ts";
+export * from "./compare.ts";
 export * from "./experiment.ts";
 export * from "./headline.ts";
 export * from "./plan.ts";
 export * from "./pool.ts";
 export * from "./runner.ts";
+export * from "./sample.ts";
+export * from "./verify.ts";
 export type { WorkerMessage, WorkerRequest } from "./worker.ts";

@@ -14,7 +14,9 @@ import type { WorkerMessage } from "./worker.ts";
 /**
  * Trains `todo` on `count` worker processes, each taking the next run when it finishes one.
  * Calls `onStored` after each run is stored. Returns false if any run failed. The workers are
- * `deno run -A` processes of this package's `worker.ts`.
+ * `deno run -A` processes of this package's `worker.ts`. Progress and its ETA count each run's
+ * work in layer-steps: {@linkcode work} of its config unless `workOf` knows better (a run
+ * retrained to check it will stop where it stopped before).
  *
  * @example
  * ```ts ignore
@@ -29,8 +31,9 @@ export async function trainWithWorkers(
   store: string,
   count: number,
   onStored: (run: { runId: string; config: RunConfig }) => Promise<void>,
+  workOf: (run: PlannedRun) => number = (run) => work(run.config),
 ): Promise<boolean> {
-  const total = todo.reduce((sum, run) => sum + work(run.config), 0);
+  const total = todo.reduce((sum, run) => sum + workOf(run), 0);
   const progress = new Progress(total);
   const queue = [...todo];
   const current = new Map<number, { run: PlannedRun; step: number; epoch: number }>();
@@ -62,7 +65,10 @@ export async function trainWithWorkers(
     }`;
   };
   const inProgress = () =>
-    [...current.values()].reduce((s, c) => s + c.step * c.run.config.depth, 0);
+    [...current.values()].reduce(
+      (s, c) => s + Math.min(c.step * c.run.config.depth, workOf(c.run)),
+      0,
+    );
 
   /** Sends one run to a worker and follows its messages until it is stored or has failed. */
   const follow = async (
@@ -140,7 +146,7 @@ export async function trainWithWorkers(
       const run = queue.shift()!;
       const outcome = await follow(slot, run, writer, lines);
       current.delete(slot);
-      finishedWork += work(run.config);
+      finishedWork += workOf(run);
       if (outcome === "stored") finished++;
       else failed++;
       progress.update(finishedWork + inProgress(), status());
