@@ -91,7 +91,7 @@ export function searchBlocks(
         points,
         provenance,
       }),
-      "Each point is one setting (optimiser and learning rate by colour; with or without clipping; for GradNets, the ramp of g), after 5 epochs at depth 50 on MNIST; crosses diverged. Ringed: the best of each architecture, chosen on the validation split; the test split was not evaluated.",
+      "Each point is one setting after 5 epochs at depth 50 on MNIST, coloured by optimiser and learning rate; clipping, the ramp of g and the refinements are not encoded: hover a point for its whole setting. Crosses: runs that diverged (drawn at 10%, chance, when no epoch completed). Ringed: the best of each architecture, chosen on the validation split; the test split was not evaluated.",
       points.map((p) => ({ ...p })),
     );
     const table: PageBlock = {

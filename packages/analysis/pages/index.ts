@@ -28,31 +28,28 @@ export async function indexPage(
 ): Promise<string> {
   const options = { out: ctx.out, findings };
   const nav = ctx.nav;
-  const index: PageBlock[] = [
-    ...incompleteNotice(studyManifest),
-    {
-      kind: "html",
-      html:
-        `<p>An open reproduction of GradNets (Almeida and Sauder, 2015, <a href="https://arxiv.org/abs/1511.06827">arXiv 1511.06827</a>): layers that interpolate during training from an easy-to-train architecture to an expressive one, <code>y = g * late(x) + (1 - g) * early(x)</code> with <code>g = min(t / tau, 1)</code>, compared with plain, highway, residual and ReZero networks as depth grows from 10 to 200 layers.</p>`,
-    },
-  ];
+  const first = datasets[0];
+  const [headline, ...tables] = first ? headlines.get(first)! : [];
+  // The headline figure first: the result, before any words about it.
+  const index: PageBlock[] = [...incompleteNotice(studyManifest), ...(headline ? [headline] : [])];
+  index.push({
+    kind: "html",
+    html:
+      `<p>An open reproduction of GradNets (Almeida and Sauder, 2015, <a href="https://arxiv.org/abs/1511.06827">arXiv 1511.06827</a>): layers that interpolate during training from an easy-to-train architecture to an expressive one, <code>y = g * late(x) + (1 - g) * early(x)</code> with <code>g = min(t / tau, 1)</code>, compared with plain, highway, residual and ReZero networks as depth grows from 10 to 200 layers.</p>`,
+  });
   if (options.findings) {
     index.push({
       kind: "html",
       html: `<section class="findings">\n${await marked.parse(options.findings)}</section>`,
     });
   }
-  const first = datasets[0];
   if (first) {
-    index.push({
-      kind: "html",
-      html: `<h2>Test accuracy against depth: ${escapeHtml(first)}</h2>`,
-    });
-    index.push(...headlines.get(first)!);
+    index.push({ kind: "html", html: `<h2>The numbers: ${escapeHtml(first)}</h2>` });
+    index.push(...tables);
     for (const other of datasets.slice(1)) {
       index.push({
         kind: "html",
-        html: `<h2>Test accuracy against depth: ${escapeHtml(other)}</h2>`,
+        html: `<h2>Test error against depth: ${escapeHtml(other)}</h2>`,
       });
       index.push(...headlines.get(other)!);
     }

@@ -71,8 +71,10 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
           title: "The 2015 notebook rerun: learning curves",
           points: named,
           provenance,
+          seriesTitle: "run",
+          lossClip: 100,
         }),
-        `Validation accuracy and training loss after each epoch, and g(t).`,
+        `Validation error and training loss after each epoch (log axes; the summed loss is about 50 times the mean, batch 50; the cross marks the epoch in which the summed-loss run diverged, its loss clipped at 100), and g(t).`,
         named.map((p) => ({ ...p })),
       ),
       {
@@ -104,8 +106,9 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
           title: "The 2015 notebook rerun: gradient norms per layer and epoch",
           cells: normCells(runs, norms, name),
           provenance,
+          seriesTitle: "run",
         }),
-        `L2 norm of each layer's weight gradient per epoch (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
+        `L2 norm of each layer's weight gradient per epoch, each panel coloured relative to its own median (in its header), clipped at a factor of 1000 either way; hover a cell for its norm (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
         normCells(runs, norms, name).map((c) => ({ ...c })),
       ),
       {
