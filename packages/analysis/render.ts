@@ -215,7 +215,9 @@ export async function htmlPage(page: Page): Promise<string> {
           scriptSafe(lineJson(block.spec))
         }, { renderer: "svg", bind: ${
           JSON.stringify(`#${block.id}-controls`)
-        }, actions: { export: true, source: true, compiled: false, editor: false } }).catch((error) => console.error(error));`,
+        }, actions: { export: true, source: true, compiled: false, editor: false } }).then((result) => { views[${
+          JSON.stringify(block.id)
+        }] = result.view; }).catch((error) => console.error(error));`,
       );
     }
   }
@@ -236,6 +238,8 @@ export async function htmlPage(page: Page): Promise<string> {
 <h1>${escapeHtml(page.title)}</h1>
 ${parts.join("\n")}
 <script>
+// Each figure's Vega view by figure id, for the console and the browser test.
+const views = (window.vegaViews = {});
 ${embeds.join("\n")}
 </script>
 </body>

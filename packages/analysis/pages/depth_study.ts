@@ -23,6 +23,7 @@ import {
   type Manifest,
   manifestBlock,
   normCells,
+  normRow,
   type PageContext,
   summaryTable,
 } from "./shared.ts";
@@ -117,7 +118,7 @@ export async function depthStudyPages(
               provenance,
             }),
             `L2 norm of each layer's weight gradient (mean over the steps sampled in the epoch), one panel per architecture, each coloured relative to its own median (given in its header) on a log scale: blue below, orange above, clipped at a factor of 10^${HEATMAP_CLIP_DECADES} either way; hover a cell for its norm. Blank: no gradient (the layer's branch switched off, or the run had diverged).`,
-            cells.map((c) => ({ ...c })),
+            cells.map(normRow),
           ),
         );
       }

@@ -11,8 +11,26 @@ import { writeFileAtomic } from "../csv.ts";
 import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
 import { incompleteNotice, type Manifest, manifestBlock, type PageContext } from "./shared.ts";
 
+/** How to read the figures' CSV files: written beside them as `data/README.md`. */
+export const DATA_README = `# The data of every figure
+
+Each \`<figure>.csv\` here holds the numbers drawn in \`../figures/<figure>.svg\` and on the
+report pages, one row per drawn point or cell (per seed: the figures show means over seeds).
+
+- Column names are snake_case, in every file.
+- Run ids are written \`run-<hash>\` (e.g. \`run-298239878136\`), so that no reader takes an
+  all-digit hash for a number. The hash alone is the run's id in \`results/*/runs.csv\` and the
+  name of its files under \`results/runs/\`: strip the \`run-\` prefix to join with them.
+- Accuracies and errors are fractions in [0, 1], not percentages (\`test_error_*\` is
+  1 - \`test_accuracy_*\`); \`epoch\` counts whole passes over the training split (0: before
+  training); \`diverged_step\` counts optimiser steps; \`weight_gradient_l2_norm\` is the L2 norm of a layer's
+  weight gradient, the mean over the steps sampled in the epoch; \`train_loss\` is the mean
+  cross-entropy per example (nats), summed over the batch where \`loss_reduction\` says \`sum\`.
+- An empty cell is a value that does not exist (no epoch completed, no gradient logged).
+`;
+
 /**
- * Writes `index.html`.
+ * Writes `index.html`, and `data/README.md` (how to read the figures' CSV files).
  *
  * @example
  * ```ts ignore
@@ -68,6 +86,7 @@ export async function indexPage(
       )
     }</ul>`,
   });
+  await writeFileAtomic(join(options.out, "data", "README.md"), DATA_README);
   const indexPath = join(options.out, "index.html");
   await writeFileAtomic(
     indexPath,

@@ -30,6 +30,7 @@ import {
   figure,
   manifestBlock,
   normCells,
+  normRow,
   type PageContext,
   percent,
   readManifest,
@@ -109,7 +110,7 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
           seriesTitle: "run",
         }),
         `L2 norm of each layer's weight gradient per epoch, each panel coloured relative to its own median (in its header), clipped at a factor of 1000 either way; hover a cell for its norm (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
-        normCells(runs, norms, name).map((c) => ({ ...c })),
+        normCells(runs, norms, name).map(normRow),
       ),
       {
         kind: "html",

@@ -319,6 +319,16 @@ export function normCells(
   }));
 }
 
+/** A heatmap cell as a row of the figure's CSV, the norm's unit in its column name. */
+export function normRow(cell: NormCell): Row {
+  return {
+    architecture: cell.architecture,
+    layer: cell.layer,
+    epoch: cell.epoch,
+    weight_gradient_l2_norm: cell.norm,
+  };
+}
+
 /** Whether a file or directory exists. */
 export async function exists(path: string): Promise<boolean> {
   try {
