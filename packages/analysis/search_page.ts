@@ -78,7 +78,9 @@ export function searchBlocks(
   const points: SearchPoint[] = runs.map((r) => ({
     architecture: r.architectureLabel,
     setting: settingLabel(r),
-    optimizer: `${r.columns.optimizer} ${r.columns.optimizer_learning_rate}`,
+    optimizer: r.columns.optimizer === "interpolate"
+      ? `${r.columns.optimizer_from} -> ${r.columns.optimizer_to}`
+      : `${r.columns.optimizer} ${r.columns.optimizer_learning_rate}`,
     validationAccuracy: r.finalValidationAccuracy,
     status: r.status,
     chosen: winners.get(r.architectureLabel) === r,

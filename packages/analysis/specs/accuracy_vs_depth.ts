@@ -81,14 +81,14 @@ export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
     field: "architecture",
     type: "nominal",
     scale: { domain: style.domain, range: style.colors },
-    title: "architecture (click to highlight)",
+    title: "architecture",
     legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 400, symbolOpacity: 1 },
   };
   const strokeDash = {
     field: "architecture",
     type: "nominal",
     scale: { domain: style.domain, range: style.dashes },
-    title: "architecture (click to highlight)",
+    title: "architecture",
   };
   const highlighted = (on: number, off: number) => ({
     condition: { param: HIGHLIGHT_PARAM, value: on, empty: true },
