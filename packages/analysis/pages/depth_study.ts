@@ -11,7 +11,7 @@ import { writeFileAtomic } from "../csv.ts";
 import { htmlPage, type PageBlock } from "../render.ts";
 import { accuracyVsDepthSpec } from "../specs/accuracy_vs_depth.ts";
 import type { Provenance } from "../specs/common.ts";
-import { gradientHeatmapSpec, HEATMAP_CLIP_DECADES } from "../specs/gradient_heatmap.ts";
+import { gradientHeatmapSpec, heatmapClip } from "../specs/gradient_heatmap.ts";
 import { learningCurvesSpec, LOSS_CLIP } from "../specs/learning_curves.ts";
 import { readEpochs, readGradientNorms, type RunRow } from "../tables.ts";
 import {
@@ -117,7 +117,9 @@ export async function depthStudyPages(
               cells,
               provenance,
             }),
-            `L2 norm of each layer's weight gradient (mean over the steps sampled in the epoch), one panel per architecture, each coloured relative to its own median (given in its header) on a log scale: blue below, orange above, clipped at a factor of 10^${HEATMAP_CLIP_DECADES} either way; hover a cell for its norm. Blank: no gradient (the layer's branch switched off, or the run had diverged).`,
+            `L2 norm of each layer's weight gradient (mean over the steps sampled in the epoch), one panel per architecture, each coloured relative to its own median (given in its header) on a log scale: blue below, orange above, clipped at a factor of 10^${
+              heatmapClip(cells)
+            } either way; hover a cell for its norm. Blank: no gradient (the layer's branch switched off, or the run had diverged).`,
             cells.map(normRow),
           ),
         );

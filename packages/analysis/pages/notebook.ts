@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../csv.ts";
 import { htmlPage, type PageBlock } from "../render.ts";
 import type { Provenance } from "../specs/common.ts";
-import { gradientHeatmapSpec } from "../specs/gradient_heatmap.ts";
+import { gradientHeatmapSpec, heatmapClip } from "../specs/gradient_heatmap.ts";
 import { learningCurvesSpec } from "../specs/learning_curves.ts";
 import { type SignalPoint, signalThroughDepthSpec } from "../specs/signal_through_depth.ts";
 import { readEpochs, readGradientNorms, readRuns, type RunRow } from "../tables.ts";
@@ -109,7 +109,9 @@ export async function notebookPage(ctx: PageContext, notebook: string): Promise<
           provenance,
           seriesTitle: "run",
         }),
-        `L2 norm of each layer's weight gradient per epoch, each panel coloured relative to its own median (in its header), clipped at a factor of 1000 either way; hover a cell for its norm (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
+        `L2 norm of each layer's weight gradient per epoch, each panel coloured relative to its own median (in its header), clipped at a factor of 10^${
+          heatmapClip(normCells(runs, norms, name))
+        } either way; hover a cell for its norm (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
         normCells(runs, norms, name).map(normRow),
       ),
       {

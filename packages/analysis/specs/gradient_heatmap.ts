@@ -28,8 +28,8 @@ export interface GradientHeatmapInput {
   readonly seriesTitle?: string;
 }
 
-/** Decades either side of a panel's median at which the colour scale is clipped. */
-export const HEATMAP_CLIP_DECADES = 3;
+/** The fewest and most decades either side of a panel's median that the colours span. */
+const CLIP_RANGE = [2, 8] as const;
 
 /** Panels per row: five fit a 1400 px page. */
 const COLUMNS = 5;
@@ -44,20 +44,10 @@ const COLUMNS = 5;
  */
 export function gradientHeatmapSpec(input: GradientHeatmapInput): VegaLiteSpec {
   const labels = [...new Set(input.cells.map((c) => c.architecture))];
-  // A norm of exactly 0 (a layer switched off, e.g. g = 0) has no place on a log scale.
-  const usable = (norm: number) => norm > 0 && Number.isFinite(norm);
-  const medians = new Map(labels.map((label) => {
-    const logs = input.cells.filter((c) => c.architecture === label && usable(c.norm))
-      .map((c) => Math.log10(c.norm)).sort((a, b) => a - b);
-    const mid = logs.length === 0
-      ? 0
-      : logs.length % 2 === 1
-      ? logs[(logs.length - 1) / 2]
-      : (logs[logs.length / 2 - 1] + logs[logs.length / 2]) / 2;
-    return [label, mid];
-  }));
+  const medians = panelMedians(input.cells);
   const panel = (label: string) =>
     `${label}|median ${(10 ** medians.get(label)!).toExponential(1)}`;
+  const d = heatmapClip(input.cells);
   const values = input.cells.map((c) => {
     const relative = usable(c.norm) ? Math.log10(c.norm) - medians.get(c.architecture)! : null;
     return {
@@ -66,9 +56,7 @@ export function gradientHeatmapSpec(input: GradientHeatmapInput): VegaLiteSpec {
       layer: c.layer,
       epoch: c.epoch,
       norm: usable(c.norm) ? c.norm : null,
-      relative: relative === null
-        ? null
-        : Math.max(-HEATMAP_CLIP_DECADES, Math.min(HEATMAP_CLIP_DECADES, relative)),
+      relative: relative === null ? null : Math.max(-d, Math.min(d, relative)),
     };
   });
   const layers = Math.max(...input.cells.map((c) => c.layer)) + 1;
@@ -79,7 +67,6 @@ export function gradientHeatmapSpec(input: GradientHeatmapInput): VegaLiteSpec {
   );
   const epochStep = epochs.length > 10 ? 5 : 1;
   const epochTicks = epochs.filter((e) => e === epochs[0] || e % epochStep === 0);
-  const d = HEATMAP_CLIP_DECADES;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: figureTitle(input.title, input.provenance),
@@ -117,7 +104,7 @@ export function gradientHeatmapSpec(input: GradientHeatmapInput): VegaLiteSpec {
           scale: { scheme: "blueorange", domain: [-d, d], clamp: true },
           title: ["norm / panel median", `(clipped at 1e±${d})`],
           legend: {
-            values: [-d, -2, -1, 0, 1, 2, d].filter((v) => Math.abs(v) <= d),
+            values: [...new Set([-d, -Math.round(d / 2), 0, Math.round(d / 2), d])],
             labelExpr: `datum.value === 0 ? '1 (median)' : '1e' + datum.value`,
             gradientLength: 160,
           },
@@ -131,4 +118,44 @@ export function gradientHeatmapSpec(input: GradientHeatmapInput): VegaLiteSpec {
       },
     },
   };
+}
+
+// A norm of exactly 0 (a layer switched off, e.g. g = 0) has no place on a log scale.
+const usable = (norm: number) => norm > 0 && Number.isFinite(norm);
+
+/** The median of log10 of each panel's norms. */
+function panelMedians(cells: readonly NormCell[]): Map<string, number> {
+  const logs = new Map<string, number[]>();
+  for (const c of cells) {
+    if (!logs.has(c.architecture)) logs.set(c.architecture, []);
+    if (usable(c.norm)) logs.get(c.architecture)!.push(Math.log10(c.norm));
+  }
+  return new Map([...logs].map(([label, values]) => [label, median(values)]));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Decades either side of each panel's median at which the colours are clipped: enough for 98%
+ * of the cells, rounded up, between 2 and 8.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { heatmapClip } from "@gradnets/analysis";
+ * const cells = [1e-3, 1, 1e3].map((norm, layer) => ({ architecture: "a", layer, epoch: 1, norm }));
+ * assert.equal(heatmapClip(cells), 3);
+ * ```
+ */
+export function heatmapClip(cells: readonly NormCell[]): number {
+  const medians = panelMedians(cells);
+  const spread = cells.filter((c) => usable(c.norm))
+    .map((c) => Math.abs(Math.log10(c.norm) - medians.get(c.architecture)!)).sort((a, b) => a - b);
+  const p98 = spread.length === 0 ? 0 : spread[Math.floor(0.98 * (spread.length - 1))];
+  return Math.min(CLIP_RANGE[1], Math.max(CLIP_RANGE[0], Math.ceil(p98 - 1e-9)));
 }

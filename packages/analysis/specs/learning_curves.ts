@@ -190,6 +190,9 @@ export function learningCurvesSpec(input: LearningCurvesInput): VegaLiteSpec {
     };
     return {
       facet: { column },
+      // Laid out by the plots' widths alone, so that the panels of both rows line up.
+      bounds: "flush",
+      spacing: 28,
       spec: {
         width,
         height: 150,
@@ -228,7 +231,8 @@ export function learningCurvesSpec(input: LearningCurvesInput): VegaLiteSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: figureTitle(input.title, input.provenance),
-    config: FIGURE_CONFIG,
+    // The same room for every y axis, so that the panels of a column line up.
+    config: { ...FIGURE_CONFIG, axisY: { minExtent: 42 } },
     params: [{
       name: FOCUS_PARAM,
       value: "",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { summarizeByDepth } from "../aggregate.ts";
 import type { RunRow } from "../tables.ts";
 import { accuracyVsDepthSpec, HIGHLIGHT_PARAM } from "./accuracy_vs_depth.ts";
-import { gradientHeatmapSpec } from "./gradient_heatmap.ts";
+import { gradientHeatmapSpec, heatmapClip } from "./gradient_heatmap.ts";
 import { FOCUS_PARAM, learningCurvesSpec, LOSS_CLIP } from "./learning_curves.ts";
 
 const provenance = {
@@ -168,16 +168,24 @@ Deno.test("gradient heatmap: wrapped panels, each coloured relative to its media
   assert.equal(inner.mark.type, "rect");
   assert.deepEqual([inner.encoding.x.field, inner.encoding.y.field], ["epoch", "layer"]);
   assert.equal(inner.encoding.color.field, "relative");
-  assert.deepEqual(inner.encoding.color.scale!.domain, [-3, 3]);
+  // 98% of the cells lie within 4 decades of their panel's median.
+  assert.equal(heatmapClip(cells), 4);
+  assert.deepEqual(inner.encoding.color.scale!.domain, [-4, 4]);
   assert.ok(inner.encoding.y.axis!.values.includes(0), "layer 0 has a tick");
   assert.equal(spec.columns, 2);
   const values = (spec.data as { values: { norm: number | null; relative: number | null }[] })
     .values;
   assert.equal(values.filter((v) => v.norm === null).length, 4);
-  // plain: log10 norms 8 and 16, median 12: -4 and +4, clipped to -3 and +3.
+  // plain: log10 norms 8 and 16, median 12: -4 and +4.
   assert.deepEqual(
     values.filter((_, i) => cells[i].architecture === "plain" && cells[i].layer > 0)
       .map((v) => v.relative),
-    [-3, -3, 3, 3],
+    [-4, -4, 4, 4],
   );
+  // A cell 24 decades out is clipped at the 8 decades the scale may span at most.
+  const outlier = [...cells, { architecture: "plain", layer: 3, epoch: 1, norm: 1e40 }];
+  const clipped = gradientHeatmapSpec({ title: "t", cells: outlier, provenance });
+  const last = (clipped.data as { values: { relative: number }[] }).values.at(-1)!;
+  assert.equal(heatmapClip(outlier), 8);
+  assert.equal(last.relative, 8);
 });
