@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { runAccuracy, summarizeByDepth } from "../aggregate.ts";
 import { writeFileAtomic } from "../csv.ts";
-import { htmlPage, type PageBlock } from "../render.ts";
+import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
 import { accuracyVsDepthSpec } from "../specs/accuracy_vs_depth.ts";
 import type { Provenance } from "../specs/common.ts";
 import { gradientHeatmapSpec, heatmapClip } from "../specs/gradient_heatmap.ts";
@@ -98,8 +98,31 @@ export async function depthStudyPages(
       const depth = options.heatmapDepth ?? 50;
       const firstSeed = Math.min(...runs.map((r) => r.seed));
       const heatRuns = runs.filter((r) => r.depth === depth && r.seed === firstSeed);
+      const sections: [string, string][] = [
+        [`${dataset}-accuracy-vs-depth`, "test error against depth"],
+        [`${dataset}-table`, "tables"],
+        [`${dataset}-learning-curves`, "learning curves"],
+        ...(heatRuns.length > 0
+          ? [[`${dataset}-gradient-norms-depth-${depth}`, `gradient norms at depth ${depth}`]] as [
+            string,
+            string,
+          ][]
+          : []),
+        ["manifest", "manifest"],
+      ];
+      const labels = new Set(runs.map((r) => r.label)).size;
+      const depths = [...new Set(runs.map((r) => r.depth))].sort((a, b) => a - b);
       const blocks: PageBlock[] = [
         ...incompleteNotice(studyManifest),
+        {
+          kind: "html",
+          html: `<p>${labels} architectures at depths ${escapeHtml(depths.join(", "))} on ${
+            escapeHtml(dataset)
+          }, each with the setting the search chose for it. On this page: ${
+            sections.map(([id, text]) => `<a href="#${escapeHtml(id)}">${escapeHtml(text)}</a>`)
+              .join(" · ")
+          }.</p>`,
+        },
         headline,
         table,
         finalTable,

@@ -176,17 +176,20 @@ export function summaryTable(
   dataset: string,
   kind: AccuracyKind = "best-validation",
 ): PageBlock {
-  const seeds = [...new Set(summaries.map((s) => s.runs))].join(" or ");
-  const ci = seeds === "3"
-    ? " (the 95% confidence interval of a mean of 3 seeds is ± 2.48 std)"
+  const counts = [...new Set(summaries.map((s) => s.runs))];
+  const seeds = `${counts.join(" or ")} seed${counts.length === 1 && counts[0] === 1 ? "" : "s"}`;
+  // Student's t with 2 degrees of freedom: 4.303 / sqrt(3).
+  const ci = counts.length === 1 && counts[0] === 3
+    ? " (the 95% confidence interval of a mean of 3 seeds is ± 2.48 std; the figure's " +
+      "tooltips give it)"
     : "";
   const caption = kind === "final"
     ? `${dataset}: test accuracy (%) after the last epoch, when every GradNet has become its ` +
-      `final architecture (g = 1), mean ± std over ${seeds} seed(s)${ci}; bold: the best at ` +
+      `final architecture (g = 1), mean ± std over ${seeds}${ci}; bold: the best at ` +
       `each depth; a diverged run has no last epoch and is left out of the mean; "-": every ` +
       `run diverged.`
-    : `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds} ` +
-      `seed(s)${ci}; bold: the best at each depth; "-": no epoch completed before the run ` +
+    : `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds}` +
+      `${ci}; bold: the best at each depth; "-": no epoch completed before the run ` +
       `diverged.`;
   return {
     kind: "table",

@@ -35,6 +35,21 @@ export interface AccuracyVsDepthInput {
 /** Where the row of diverged runs sits on the error axis (above 100% error). */
 const DIVERGED_Y = 1.7;
 
+/** The legend's title: what the dashes mean, for the static SVG too. */
+const LEGEND_TITLE = ["architecture", "(dashed: baselines)"];
+
+/** Two-sided 97.5% quantiles of Student's t by degrees of freedom, for 95% intervals. */
+const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+
+/** The 95% confidence interval of the mean of n values, in percent; "" where none applies. */
+function ci95(mean: number | null, std: number | null, n: number): string {
+  if (mean === null || std === null || n < 2) return "";
+  const t = T975[n - 1] ?? 1.96;
+  const half = (t * std) / Math.sqrt(n);
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  return `${pct(mean - half)} .. ${pct(Math.min(1, mean + half))}`;
+}
+
 /** The name of the legend-bound selection that highlights an architecture. */
 export const HIGHLIGHT_PARAM = "highlight";
 
@@ -81,14 +96,14 @@ export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
     field: "architecture",
     type: "nominal",
     scale: { domain: style.domain, range: style.colors },
-    title: "architecture",
+    title: LEGEND_TITLE,
     legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 400, symbolOpacity: 1 },
   };
   const strokeDash = {
     field: "architecture",
     type: "nominal",
     scale: { domain: style.domain, range: style.dashes },
-    title: "architecture",
+    title: LEGEND_TITLE,
   };
   const highlighted = (on: number, off: number) => ({
     condition: { param: HIGHLIGHT_PARAM, value: on, empty: true },
@@ -103,6 +118,7 @@ export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
     high_error: error(s.min),
     mean: s.mean,
     std: s.std ?? 0,
+    ci95: ci95(s.mean, s.std, s.measured),
     runs: s.runs,
     diverged: s.diverged,
   }));
@@ -169,6 +185,7 @@ export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
             { field: "depth", type: "quantitative" },
             { field: "mean", type: "quantitative", format: ".2%", title: "mean accuracy" },
             { field: "std", type: "quantitative", format: ".2%", title: "std over seeds" },
+            { field: "ci95", type: "nominal", title: "95% CI of the mean" },
             { field: "runs", type: "quantitative", title: "seeds" },
             { field: "diverged", type: "quantitative", title: "seeds diverged" },
           ],

@@ -127,18 +127,22 @@ export function learningCurvesSpec(input: LearningCurvesInput): VegaLiteSpec {
   const errorLow = Math.min(...errorValues, 0.5) * 0.85;
   const lossValues = values.map((v) => v.shown_loss_low).filter((l): l is number => l !== null);
   const lossLow = Math.min(...lossValues, 1) * 0.8;
+  // Say what the dashes mean where there are both kinds (on the static SVG too).
+  const legendTitle = style.dashes.some((d) => d[1] !== 0) && style.dashes.some((d) => d[1] === 0)
+    ? [seriesTitle, "(dashed: baselines)"]
+    : seriesTitle;
   const color = {
     field: "architecture",
     type: "nominal",
     scale: { domain: style.domain, range: style.colors },
-    title: seriesTitle,
+    title: legendTitle,
     legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 300, symbolOpacity: 1 },
   };
   const strokeDash = {
     field: "architecture",
     type: "nominal",
     scale: { domain: style.domain, range: style.dashes },
-    title: seriesTitle,
+    title: legendTitle,
   };
   const focused = (on: number, off: number) => ({
     condition: {
