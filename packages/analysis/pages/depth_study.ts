@@ -66,7 +66,7 @@ export async function depthStudyPages(
           summaries,
           provenance,
         }),
-        `Test error (1 - test accuracy, at each run's best validation epoch) against depth, both axes logarithmic: one line per architecture (baselines dashed, GradNets solid), the mean over seeds with a band from the best to the worst seed, a circle per seed. Crosses in the top row mark architectures with runs that diverged (NaN or infinite loss) at that depth; a diverged run that completed an epoch before keeps that epoch's accuracy in the mean. Click a legend entry to highlight an architecture, double-click to clear; hover for the numbers.`,
+        `Test error (1 - test accuracy, at each run's best validation epoch) against depth, both axes logarithmic: one line per architecture (baselines dashed, GradNets solid), the mean over seeds with a band from the best to the worst seed, a circle per seed. Crosses in the top row mark architectures with runs that diverged (NaN or infinite loss) at that depth; a diverged run that completed an epoch before keeps that epoch's accuracy in the mean. Click a legend entry to highlight an architecture; drag up or down to pan and shift + wheel to zoom the error axis; double-click to reset; hover for the numbers.`,
         runs.map((r) => ({
           run_id: r.runId,
           architecture: r.label,

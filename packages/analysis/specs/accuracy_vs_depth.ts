@@ -168,11 +168,20 @@ export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
       },
       {
         data: { values: means },
-        params: [{
-          name: HIGHLIGHT_PARAM,
-          select: { type: "point", fields: ["architecture"] },
-          bind: "legend",
-        }],
+        params: [
+          {
+            name: HIGHLIGHT_PARAM,
+            select: { type: "point", fields: ["architecture"] },
+            bind: "legend",
+          },
+          // The error axis only: drag to pan, shift + wheel to zoom (a plain wheel still
+          // scrolls the page), to pull apart the lines bunched at a few percent.
+          {
+            name: "zoom",
+            select: { type: "interval", encodings: ["y"], zoom: "wheel![event.shiftKey]" },
+            bind: "scales",
+          },
+        ],
         mark: { type: "line", strokeWidth: 2.5, point: { filled: true, size: 30 } },
         encoding: {
           x,

@@ -71,7 +71,10 @@ Deno.test("headline: log error against log depth, dashed baselines, a legend tha
   assert.deepEqual(line.data.values.map((v) => v.architecture), ["grelu", "grelu", "plain"]);
   assert.ok(Math.abs((line.data.values[0].mean_error as number) - 0.05) < 1e-12);
   // The legend-bound selection sets the opacity of every layer but the rule.
-  assert.deepEqual(line.params!.map((p) => [p.name, p.bind]), [[HIGHLIGHT_PARAM, "legend"]]);
+  assert.deepEqual(line.params!.map((p) => [p.name, p.bind]), [
+    [HIGHLIGHT_PARAM, "legend"],
+    ["zoom", "scales"],
+  ]);
   for (const layer of [0, 1, 2, 4]) {
     assert.equal(layers[layer].encoding.opacity.condition!.param, HIGHLIGHT_PARAM);
   }
