@@ -1,7 +1,10 @@
 /// <reference lib="dom" />
 // Every generated report page, opened from file:// in a real browser (Debian's chromium driven by
-// playwright-core): the figures must render (marks are counted, since vegaEmbed's promise also
-// resolves when data failed to load), with no console error and no failed request.
+// playwright-core, every request off file:// refused): the figures must render (marks are
+// counted, since vegaEmbed's promise also resolves when data failed to load), with no console
+// error and no failed request, and none wider than the page at 1400 px. On the headline, the
+// error axis is logarithmic and a click on a legend entry dims the other architectures' lines;
+// the learning curves' dropdown does the same.
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -20,7 +23,7 @@ if (!haveBrowser && !inCi) {
 
 Deno.test({
   name:
-    "every report page renders its figures in chromium from file://, with no errors or failed requests",
+    "every report page renders its figures in chromium from file:// offline, fits 1400 px, with no errors; legend and dropdown highlight",
   ignore: !haveBrowser && !inCi,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -31,10 +34,14 @@ Deno.test({
     );
     const { chromium } = await import("playwright-core");
     const dir = await Deno.makeTempDir();
-    const browser = await chromium.launch({
+    const profile = await Deno.makeTempDir();
+    const browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
       args: [
         "--no-sandbox",
+        "--headless",
         "--disable-gpu",
         "--disable-background-networking",
         "--disable-component-update",
@@ -43,6 +50,11 @@ Deno.test({
         "--disable-quic",
       ],
     });
+    // Offline: the pages must need nothing but their own file.
+    await browser.route(
+      "**/*",
+      (route) => route.request().url().startsWith("file://") ? route.continue() : route.abort(),
+    );
     try {
       await writeFixtureResults(join(dir, "results"));
       const pages = await buildReports({
@@ -104,6 +116,74 @@ Deno.test({
             counts[3] >= rects,
             `${name}: ${counts[3]} heatmap cells, expected >= ${rects}`,
           );
+          const widths = await page.evaluate(() => ({
+            page: document.documentElement.clientWidth,
+            scroll: document.documentElement.scrollWidth,
+            figures: [...document.querySelectorAll(".vega-embed svg.marks")].map((svg) =>
+              Math.ceil(svg.getBoundingClientRect().right)
+            ),
+          }));
+          assert.equal(widths.page, 1400);
+          assert.ok(widths.scroll <= widths.page, `${name}: the page scrolls sideways`);
+          for (const right of widths.figures) {
+            assert.ok(right <= widths.page, `${name}: a figure ends at ${right} px`);
+          }
+          if (name === "index.html" || name === "mnist.html") {
+            const id = "mnist-accuracy-vs-depth";
+            const scale = await page.evaluate(
+              (id: string) =>
+                (globalThis as unknown as {
+                  vegaViews: Record<string, { scale(name: string): { type: string } }>;
+                }).vegaViews[id].scale("y").type,
+              id,
+            );
+            assert.equal(scale, "log", "the headline's error axis is logarithmic");
+            // Every architecture's line fully drawn; a click on the first legend entry leaves
+            // its line opaque and dims the others.
+            const lines = `#${id}-view .mark-line path`;
+            const opacities = () =>
+              page.$$eval(lines, (paths) => paths.map((p) => Number(getComputedStyle(p).opacity)));
+            const before = await opacities();
+            assert.ok(before.length >= 2 && before.every((o) => o === 1), `${before}`);
+            await page.click(`#${id}-view .role-legend-symbol path`, { force: true });
+            await page.waitForFunction(
+              (selector: string) =>
+                [...document.querySelectorAll(selector)].some((p) =>
+                  Number(getComputedStyle(p).opacity) < 0.5
+                ),
+              lines,
+              { timeout: 5_000 },
+            );
+            const after = await opacities();
+            assert.equal(after.filter((o) => o === 1).length, 1, `highlighted: ${after}`);
+            assert.ok(after.filter((o) => o < 0.5).length === after.length - 1, `${after}`);
+          }
+          if (name === "mnist.html") {
+            // The learning curves' dropdown highlights one architecture in every panel.
+            const id = "mnist-learning-curves";
+            const lines = `#${id}-view .mark-line path`;
+            const dimmed = () =>
+              page.$$eval(
+                lines,
+                (paths) => paths.filter((p) => Number(getComputedStyle(p).opacity) < 0.5).length,
+              );
+            assert.equal(await dimmed(), 0);
+            const select = `#${id}-controls select`;
+            const option = await page.$eval(
+              select,
+              (s) => (s as HTMLSelectElement).options[1].value,
+            );
+            await page.selectOption(select, option);
+            await page.waitForFunction(
+              (selector: string) =>
+                [...document.querySelectorAll(selector)].some((p) =>
+                  Number(getComputedStyle(p).opacity) < 0.5
+                ),
+              lines,
+              { timeout: 5_000 },
+            );
+            assert.ok((await dimmed()) > 0, "the other architectures are dimmed");
+          }
           if (name === "index.html") {
             // Hovering a seed's point shows its architecture, depth, seed and accuracy.
             await page.hover(".vega-embed .mark-symbol path", { force: true });
@@ -122,6 +202,7 @@ Deno.test({
     } finally {
       await browser.close();
       await Deno.remove(dir, { recursive: true });
+      await Deno.remove(profile, { recursive: true });
     }
   },
 });

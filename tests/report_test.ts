@@ -248,7 +248,7 @@ Deno.test("pages read each experiment's folder from the list they are given", as
     assert.ok(pages.some((p) => p.endsWith("mnist.html")), pages.join());
     assert.match(
       await Deno.readTextFile(join(reports, "index.html")),
-      /Manifest of the depth runs/,
+      /manifest\.json of the depth runs/,
     );
     await assert.rejects(
       () => buildReports({ results, out: reports, experiments: [...renamed, renamed[0]] }),

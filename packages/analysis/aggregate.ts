@@ -152,27 +152,37 @@ export function summaryCell(summary: DepthSummary, kind: AccuracyKind = "best-va
 /**
  * The headline numbers as a grid: one row per architecture, one column per depth, each cell
  * "mean ± std" of the test accuracy in percent over the seeds ({@linkcode summaryCell}), at the
- * best validation epoch or, with `kind` "final", after the last epoch.
+ * best validation epoch or, with `kind` "final", after the last epoch. `best` marks, per depth,
+ * the cells with the highest mean (as printed, so ties are all marked).
  *
  * @example
  * ```ts ignore
- * const { columns, rows } = headlineGrid(summarizeByDepth(runs));
+ * const { columns, rows, best } = headlineGrid(summarizeByDepth(runs));
  * const final = headlineGrid(summarizeByDepth(runs), "final");
  * ```
  */
 export function headlineGrid(
   summaries: readonly DepthSummary[],
   kind: AccuracyKind = "best-validation",
-): { columns: string[]; rows: string[][] } {
+): { columns: string[]; rows: string[][]; best: boolean[][] } {
   const labels = [...new Set(summaries.map((s) => s.label))];
   const depths = [...new Set(summaries.map((s) => s.depth))].sort((a, b) => a - b);
+  const find = (label: string, depth: number) =>
+    summaries.find((x) => x.label === label && x.depth === depth);
   const cell = (label: string, depth: number) => {
-    const s = summaries.find((x) => x.label === label && x.depth === depth);
+    const s = find(label, depth);
     return s ? summaryCell(s, kind) : "";
   };
+  const mean = (label: string, depth: number): number | null => {
+    const s = find(label, depth);
+    const m = s ? (kind === "final" ? s.final.mean : s.mean) : null;
+    return m === null || m === undefined ? null : Math.round(10000 * m);
+  };
+  const top = depths.map((d) => Math.max(...labels.map((l) => mean(l, d) ?? -Infinity)));
   return {
     columns: ["architecture", ...depths.map((d) => `depth ${d}`)],
     rows: labels.map((label) => [label, ...depths.map((d) => cell(label, d))]),
+    best: labels.map((label) => [false, ...depths.map((d, i) => mean(label, d) === top[i])]),
   };
 }
 

@@ -141,9 +141,13 @@ export type PageBlock =
   }
   | {
     readonly kind: "table";
+    /** The element id, for links from the findings. */
+    readonly id?: string;
     readonly caption: string;
     readonly columns: readonly string[];
     readonly rows: readonly (readonly string[])[];
+    /** Cells shown in bold (the best per column), by row and column. */
+    readonly best?: readonly (readonly boolean[])[];
   };
 
 /** A report page. */
@@ -161,7 +165,11 @@ figure { margin: 1.5em 0; } figcaption { color: #555; font-size: 0.9em; max-widt
 table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; } caption { text-align: left; color: #555; padding-bottom: 0.4em; }
-.vega-embed { display: block; } details { margin: 1em 0; } pre { white-space: pre-wrap; font-size: 0.8em; }
+.vega-embed { display: block; max-width: 100%; } details { margin: 1em 0; } pre { white-space: pre-wrap; font-size: 0.8em; }
+.vega-bind { font-size: 0.9em; margin: 0.3em 0; } .vega-bind select { font-size: 1em; }
+details.reproduce { background: #f6f8fa; padding: 0.3em 0.8em; border-radius: 4px; font-size: 0.9em; }
+details.reproduce pre { background: #fff; padding: 0.5em; border: 1px solid #e1e4e8; }
+.takeaways li { margin: 0.25em 0; } p.manifest { color: #555; font-size: 0.85em; }
 noscript img { max-width: 100%; }
 .findings th, .findings td { text-align: left; vertical-align: top; }
 .notice { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; }`;
@@ -181,24 +189,35 @@ export async function htmlPage(page: Page): Promise<string> {
   for (const block of page.blocks) {
     if (block.kind === "html") parts.push(block.html);
     if (block.kind === "table") {
+      const id = block.id === undefined ? "" : ` id="${escapeHtml(block.id)}"`;
       parts.push(
-        `<table><caption>${escapeHtml(block.caption)}</caption><thead><tr>${
+        `<table${id}><caption>${escapeHtml(block.caption)}</caption><thead><tr>${
           block.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")
         }</tr></thead><tbody>${
-          block.rows.map((row) =>
-            `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`
+          block.rows.map((row, i) =>
+            `<tr>${
+              row.map((cell, j) =>
+                block.best?.[i]?.[j]
+                  ? `<td><strong>${escapeHtml(cell)}</strong></td>`
+                  : `<td>${escapeHtml(cell)}</td>`
+              ).join("")
+            }</tr>`
           ).join("\n")
         }</tbody></table>`,
       );
     }
     if (block.kind === "figure") {
       parts.push(
-        `<figure><div id="${block.id}"></div><noscript>${block.svg}</noscript><figcaption>${block.caption}</figcaption></figure>`,
+        `<figure id="${block.id}"><div class="controls" id="${block.id}-controls"></div><div id="${block.id}-view"></div><noscript>${block.svg}</noscript><figcaption>${block.caption}</figcaption></figure>`,
       );
       embeds.push(
-        `vegaEmbed(${JSON.stringify(`#${block.id}`)}, ${
+        `vegaEmbed(${JSON.stringify(`#${block.id}-view`)}, ${
           scriptSafe(lineJson(block.spec))
-        }, { renderer: "svg", actions: { export: true, source: true, compiled: false, editor: false } }).catch((error) => console.error(error));`,
+        }, { renderer: "svg", bind: ${
+          JSON.stringify(`#${block.id}-controls`)
+        }, actions: { export: true, source: true, compiled: false, editor: false } }).then((result) => { views[${
+          JSON.stringify(block.id)
+        }] = result.view; }).catch((error) => console.error(error));`,
       );
     }
   }
@@ -219,6 +238,8 @@ export async function htmlPage(page: Page): Promise<string> {
 <h1>${escapeHtml(page.title)}</h1>
 ${parts.join("\n")}
 <script>
+// Each figure's Vega view by figure id, for the console and the browser test.
+const views = (window.vegaViews = {});
 ${embeds.join("\n")}
 </script>
 </body>

@@ -77,7 +77,9 @@ export function searchBlocks(
   const points: SearchPoint[] = runs.map((r) => ({
     architecture: r.architectureLabel,
     setting: settingLabel(r),
-    optimizer: `${r.columns.optimizer} ${r.columns.optimizer_learning_rate}`,
+    optimizer: r.columns.optimizer === "interpolate"
+      ? `${r.columns.optimizer_from} -> ${r.columns.optimizer_to}`
+      : `${r.columns.optimizer} ${r.columns.optimizer_learning_rate}`,
     validationAccuracy: r.finalValidationAccuracy,
     status: r.status,
     chosen: winners.get(r.architectureLabel) === r,
@@ -90,7 +92,7 @@ export function searchBlocks(
         points,
         provenance,
       }),
-      "Each point is one setting (optimiser and learning rate by colour; with or without clipping; for GradNets, the ramp of g), after 5 epochs at depth 50 on MNIST; crosses diverged. Ringed: the best of each architecture, chosen on the validation split; the test split was not evaluated.",
+      "Each point is one setting after 5 epochs at depth 50 on MNIST, coloured by optimiser and learning rate; clipping, the ramp of g and the refinements are not encoded: hover a point for its whole setting. Crosses: runs that diverged (drawn at 10%, chance, when no epoch completed). Ringed: the best of each architecture, chosen on the validation split; the test split was not evaluated.",
       points.map((p) => ({ ...p })),
     );
     const table: PageBlock = {

@@ -8,23 +8,24 @@
 import { join } from "node:path";
 import { runAccuracy, summarizeByDepth } from "../aggregate.ts";
 import { writeFileAtomic } from "../csv.ts";
-import { htmlPage, type PageBlock } from "../render.ts";
+import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
 import { accuracyVsDepthSpec } from "../specs/accuracy_vs_depth.ts";
 import type { Provenance } from "../specs/common.ts";
-import { gradientHeatmapSpec } from "../specs/gradient_heatmap.ts";
-import { learningCurvesSpec } from "../specs/learning_curves.ts";
+import { gradientHeatmapSpec, heatmapClip } from "../specs/gradient_heatmap.ts";
+import { learningCurvesSpec, LOSS_CLIP } from "../specs/learning_curves.ts";
 import { readEpochs, readGradientNorms, type RunRow } from "../tables.ts";
 import {
   commonSettings,
   curvePoints,
   figure,
+  incompleteLine,
   incompleteNotice,
   type Manifest,
   manifestBlock,
   normCells,
+  normRow,
   type PageContext,
   summaryTable,
-  versionsLine,
 } from "./shared.ts";
 
 /**
@@ -52,29 +53,32 @@ export async function depthStudyPages(
   {
     const epochs = await readEpochs(study);
     const norms = await readGradientNorms(study);
-    const versions = versionsLine(studyManifest);
+    const notice = incompleteLine(studyManifest);
     for (const dataset of datasets) {
       const runs = studyRuns.filter((r) => r.dataset === dataset);
       const summaries = summarizeByDepth(runs);
-      const provenance: Provenance = { settings: commonSettings(runs), versions };
+      const provenance: Provenance = { settings: commonSettings(runs), notice };
       const headline = await figure(
         options.out,
         `${dataset}-accuracy-vs-depth`,
         accuracyVsDepthSpec({
-          title: `${dataset}: test accuracy against depth`,
+          title: `${dataset}: test error against depth`,
           runs,
           summaries,
           provenance,
         }),
-        `Test accuracy (at each run's best validation epoch) against depth, one line per architecture: the mean over seeds, the band from the lowest to the highest seed, one dot per seed. Crosses mark runs that diverged (NaN or infinite loss), at the accuracy they had before.`,
+        `Test error (1 - test accuracy, at each run's best validation epoch) against depth, both axes logarithmic: one line per architecture (baselines dashed, GradNets solid), the mean over seeds with a band from the best to the worst seed, a circle per seed. Crosses in the top row mark architectures with runs that diverged (NaN or infinite loss) at that depth; a diverged run that completed an epoch before keeps that epoch's accuracy in the mean. Click a legend entry to highlight an architecture; drag up or down to pan and shift + wheel to zoom the error axis; double-click to reset; hover for the numbers.`,
         runs.map((r) => ({
           run_id: r.runId,
           architecture: r.label,
           depth: r.depth,
+          width: r.width,
           seed: r.seed,
           status: r.status,
           diverged_step: r.divergedStep,
+          best_validation_epoch: r.bestValidationEpoch,
           test_accuracy_at_best_validation: runAccuracy(r),
+          test_error_at_best_validation: runAccuracy(r) === null ? null : 1 - runAccuracy(r)!,
           final_test_accuracy: r.finalTestAccuracy,
         })),
       );
@@ -89,14 +93,37 @@ export async function depthStudyPages(
           points: curvePoints(runs, epochs),
           provenance,
         }),
-        `Validation accuracy and training loss after each epoch (epoch 0: before training), one panel per depth, one line per seed; below, g(t).`,
+        `Validation error and training loss after each epoch (epoch 0: before training), one panel per depth: the mean over seeds with a band from the lowest to the highest seed (baselines dashed, GradNets solid). Training losses are clipped at ${LOSS_CLIP} (chance is about 2.3): a triangle marks a mean above it, a cross the epoch in which a seed diverged. Below, g(t). The dropdown above the figure highlights one architecture.`,
         curvePoints(runs, epochs).map((p) => ({ ...p })),
       );
       const depth = options.heatmapDepth ?? 50;
       const firstSeed = Math.min(...runs.map((r) => r.seed));
       const heatRuns = runs.filter((r) => r.depth === depth && r.seed === firstSeed);
+      const sections: [string, string][] = [
+        [`${dataset}-accuracy-vs-depth`, "test error against depth"],
+        [`${dataset}-table`, "tables"],
+        [`${dataset}-learning-curves`, "learning curves"],
+        ...(heatRuns.length > 0
+          ? [[`${dataset}-gradient-norms-depth-${depth}`, `gradient norms at depth ${depth}`]] as [
+            string,
+            string,
+          ][]
+          : []),
+        ["manifest", "manifest"],
+      ];
+      const labels = new Set(runs.map((r) => r.label)).size;
+      const depths = [...new Set(runs.map((r) => r.depth))].sort((a, b) => a - b);
       const blocks: PageBlock[] = [
         ...incompleteNotice(studyManifest),
+        {
+          kind: "html",
+          html: `<p>${labels} architectures at depths ${escapeHtml(depths.join(", "))} on ${
+            escapeHtml(dataset)
+          }, each with the setting the search chose for it. On this page: ${
+            sections.map(([id, text]) => `<a href="#${escapeHtml(id)}">${escapeHtml(text)}</a>`)
+              .join(" · ")
+          }.</p>`,
+        },
         headline,
         table,
         finalTable,
@@ -114,8 +141,10 @@ export async function depthStudyPages(
               cells,
               provenance,
             }),
-            `L2 norm of each layer's weight gradient (mean over the steps sampled in the epoch), log colour scale. Blank: no gradient (the layer's branch switched off, or the run had diverged).`,
-            cells.map((c) => ({ ...c })),
+            `L2 norm of each layer's weight gradient (mean over the steps sampled in the epoch), one panel per architecture, each coloured relative to its own median (given in its header) on a log scale: blue below, orange above, clipped at a factor of 10^${
+              heatmapClip(cells)
+            } either way; hover a cell for its norm. Blank: no gradient (the layer's branch switched off, or the run had diverged).`,
+            cells.map(normRow),
           ),
         );
       }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../csv.ts";
 import { htmlPage, type PageBlock } from "../render.ts";
 import type { Provenance } from "../specs/common.ts";
-import { gradientHeatmapSpec } from "../specs/gradient_heatmap.ts";
+import { gradientHeatmapSpec, heatmapClip } from "../specs/gradient_heatmap.ts";
 import { learningCurvesSpec } from "../specs/learning_curves.ts";
 import { readSignalTable } from "../signal_table.ts";
 import { signalThroughDepthSpec } from "../specs/signal_through_depth.ts";
@@ -21,6 +21,7 @@ import {
   figure,
   manifestBlock,
   normCells,
+  normRow,
   type PageContext,
   percent,
   readManifest,
@@ -69,8 +70,10 @@ export async function notebookPage(
           title: "The 2015 notebook rerun: learning curves",
           points: named,
           provenance,
+          seriesTitle: "run",
+          lossClip: 100,
         }),
-        `Validation accuracy and training loss after each epoch, and g(t).`,
+        `Validation error and training loss after each epoch (log axes; the summed loss is about 50 times the mean, batch 50; the cross marks the epoch in which the summed-loss run diverged, its loss clipped at 100), and g(t).`,
         named.map((p) => ({ ...p })),
       ),
       {
@@ -102,9 +105,12 @@ export async function notebookPage(
           title: "The 2015 notebook rerun: gradient norms per layer and epoch",
           cells: normCells(runs, norms, runName),
           provenance,
+          seriesTitle: "run",
         }),
-        `L2 norm of each layer's weight gradient per epoch (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
-        normCells(runs, norms, runName).map((c) => ({ ...c })),
+        `L2 norm of each layer's weight gradient per epoch, each panel coloured relative to its own median (in its header), clipped at a factor of 10^${
+          heatmapClip(normCells(runs, norms, runName))
+        } either way; hover a cell for its norm (the notebook logged the mean of the gradients instead, which is near zero whatever their size).`,
+        normCells(runs, norms, runName).map(normRow),
       ),
       ...(signals === null ? [] : [
         {

@@ -23,37 +23,64 @@ export interface PageContext {
   readonly nav: readonly (readonly [string, string])[];
 }
 
-/** Columns of a run that are results or identity, not settings. */
-const NOT_SETTINGS = new Set([
-  "run_id",
-  "label",
-  "architecture_label",
-  "status",
-  "epochs_completed",
-  "steps",
-  "diverged_step",
-  "diverged_reason",
-  "final_validation_accuracy",
-  "final_test_accuracy",
-  "best_validation_epoch",
-  "best_validation_accuracy",
-  "test_accuracy_at_best_validation",
-]);
+const OPTIMIZERS: Readonly<Record<string, string>> = {
+  adam: "Adam",
+  sgd: "SGD",
+  momentum: "SGD with momentum",
+  interpolate: "optimiser interpolation",
+};
 
 /**
- * The settings shared by all `runs` (the config columns with one value), as `name value` pairs.
+ * The settings that all `runs` share, in one plain line: optimiser, initialisation, epochs,
+ * batch, depth and width, e.g. `Adam, He init, 20 epochs, batch 50, width 50 (plain-71: 71)`.
+ * A setting that varies is left out (the width is given with its exceptions by label).
  *
  * @example
  * ```ts ignore
- * commonSettings(runs); // "init he, optimizer momentum, optimizer_learning_rate 0.01, ..."
+ * commonSettings(runs); // "Adam, He init, 20 epochs, batch 50, width 50 (plain-71: 71), 3 seeds"
  * ```
  */
 export function commonSettings(runs: readonly RunRow[]): string {
   if (runs.length === 0) return "";
-  const columns = Object.keys(runs[0].columns).filter((c) => !NOT_SETTINGS.has(c));
-  const shared = columns.filter((c) => runs.every((r) => r.columns[c] === runs[0].columns[c]))
-    .filter((c) => runs[0].columns[c] !== "");
-  return `Settings: ${shared.map((c) => `${c} ${runs[0].columns[c]}`).join(", ")}.`;
+  const shared = (column: string): string | undefined => {
+    const value = runs[0].columns[column] ?? "";
+    return value !== "" && runs.every((r) => (r.columns[column] ?? "") === value)
+      ? value
+      : undefined;
+  };
+  const parts: string[] = [];
+  const optimizer = shared("optimizer");
+  if (optimizer !== undefined) {
+    const rate = shared("optimizer_learning_rate");
+    parts.push(`${OPTIMIZERS[optimizer] ?? optimizer}${rate === undefined ? "" : ` ${rate}`}`);
+  }
+  const init = shared("init");
+  if (init !== undefined) {
+    const std = shared("init_std");
+    parts.push(
+      `${init === "he" ? "He" : init} init${std === undefined ? "" : ` (std ${std})`}`,
+    );
+  }
+  const epochs = shared("epochs");
+  if (epochs !== undefined) parts.push(`${epochs} epoch${epochs === "1" ? "" : "s"}`);
+  const batch = shared("batch_size");
+  if (batch !== undefined) parts.push(`batch ${batch}`);
+  if (shared("loss_reduction") === "sum") parts.push("summed loss");
+  const depth = shared("depth");
+  if (depth !== undefined) parts.push(`depth ${depth}`);
+  // The most common width, and the labels that differ from it.
+  const widths = new Map<number, number>();
+  for (const r of runs) widths.set(r.width, (widths.get(r.width) ?? 0) + 1);
+  const width = [...widths].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
+  const others = [...new Map(runs.filter((r) => r.width !== width).map((r) => [r.label, r.width]))];
+  parts.push(
+    `width ${width}${
+      others.length === 0 ? "" : ` (${others.map(([l, w]) => `${l}: ${w}`).join(", ")})`
+    }`,
+  );
+  const seeds = new Set(runs.map((r) => r.seed)).size;
+  parts.push(`${seeds} seed${seeds === 1 ? "" : "s"}`);
+  return parts.join(", ");
 }
 
 /** The parts of an experiment's `manifest.json` that pages show: counts and provenance. */
@@ -77,9 +104,11 @@ export async function readManifest(dir: string): Promise<Manifest | null> {
 export function versionsLine(manifest: Manifest | null): string {
   if (!manifest) return "Versions: unknown (no manifest.json).";
   const groups = manifest.trainedWith.map(({ provenance: p, runs }) =>
-    `${runs} runs with tfjs ${p.tfjs ?? "?"} ${p.backend ?? "?"}, Deno ${p.deno ?? "?"}, commit ${
-      (p.commit ?? "unknown").slice(0, 12)
-    }${(p.commit ?? "").endsWith("+dirty") ? "+dirty" : ""} on ${p.machine ?? "?"}`
+    `${plural(runs, "run")} with tfjs ${p.tfjs ?? "?"} ${p.backend ?? "?"}${
+      p.kernels ? ` (${p.kernels === "gradnets" ? "GradNets kernels" : "tfjs ops"})` : ""
+    }, Deno ${p.deno ?? "?"}, commit ${(p.commit ?? "unknown").slice(0, 12)}${
+      (p.commit ?? "").endsWith("+dirty") ? "+dirty" : ""
+    } on ${p.machine ?? "?"}`
   );
   const incomplete = !isComplete(manifest)
     ? ` Incomplete: ${manifest.runsStored} of ${manifest.runsDeclared} runs stored.`
@@ -87,6 +116,16 @@ export function versionsLine(manifest: Manifest | null): string {
   return `Trained: ${
     groups.join("; ")
   }. Numerics version ${manifest.numericsVersion}.${incomplete}`;
+}
+
+/** `n` and the noun, plural unless n is 1: `1 run`, `3 runs`. */
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** The notice drawn on a figure of an incomplete study; undefined for a complete one. */
+export function incompleteLine(manifest: Manifest | null): string | undefined {
+  return manifest && !isComplete(manifest)
+    ? `Incomplete: ${manifest.runsStored} of ${manifest.runsDeclared} runs stored.`
+    : undefined;
 }
 
 /** Whether every declared run of the experiment is stored. */
@@ -107,12 +146,17 @@ export function incompleteNotice(manifest: Manifest | null): PageBlock[] {
   }];
 }
 
-/** The whole manifest, folded under a `<details>` element. */
+/**
+ * The page's manifest section: the versions, commits and machines that trained its runs, in
+ * one line, and the whole manifest folded under a `<details>` element.
+ */
 export function manifestBlock(manifest: Manifest | null, experiment: string): PageBlock {
   const text = manifest ? JSON.stringify(manifest, null, 2) : "no manifest.json found";
   return {
     kind: "html",
-    html: `<details><summary>Manifest of the ${
+    html: `<h2 id="manifest">Manifest</h2><p class="manifest">${
+      escapeHtml(versionsLine(manifest))
+    }</p><details><summary>manifest.json of the ${
       escapeHtml(experiment)
     } runs behind this page</summary><pre>${escapeHtml(text)}</pre></details>`,
   };
@@ -123,25 +167,70 @@ export const percent = (x: number | null) => (x === null ? "-" : `${(100 * x).to
 
 /**
  * The headline numbers as a table: one row per architecture, one column per depth, each cell
- * "mean ± std" of the test accuracy in percent over the seeds, with the number of diverged runs;
- * at the best validation epoch, or after the last epoch (`kind` "final").
+ * "mean ± std" of the test accuracy in percent over the seeds, with the number of diverged runs,
+ * the best mean at each depth in bold; at the best validation epoch, or after the last epoch
+ * (`kind` "final"). Its element id is `<dataset>-table` (`<dataset>-table-final`).
  */
 export function summaryTable(
   summaries: readonly DepthSummary[],
   dataset: string,
   kind: AccuracyKind = "best-validation",
 ): PageBlock {
-  const seeds = [...new Set(summaries.map((s) => s.runs))].join(" or ");
+  const counts = [...new Set(summaries.map((s) => s.runs))];
+  const seeds = `${counts.join(" or ")} seed${counts.length === 1 && counts[0] === 1 ? "" : "s"}`;
+  // Student's t with 2 degrees of freedom: 4.303 / sqrt(3).
+  const ci = counts.length === 1 && counts[0] === 3
+    ? " (the 95% confidence interval of a mean of 3 seeds is ± 2.48 std; the figure's " +
+      "tooltips give it)"
+    : "";
   const caption = kind === "final"
     ? `${dataset}: test accuracy (%) after the last epoch, when every GradNet has become its ` +
-      `final architecture (g = 1), mean ± std over ${seeds} seed(s) (no std for one seed); ` +
-      `a diverged run has no last epoch and is left out of the mean; "-": every run diverged.`
-    : `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds} ` +
-      `seed(s) (no std for one seed); "-": no epoch completed before the run diverged.`;
-  return { kind: "table", caption, ...headlineGrid(summaries, kind) };
+      `final architecture (g = 1), mean ± std over ${seeds}${ci}; bold: the best at ` +
+      `each depth; a diverged run has no last epoch and is left out of the mean; "-": every ` +
+      `run diverged.`
+    : `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds}` +
+      `${ci}; bold: the best at each depth; "-": no epoch completed before the run ` +
+      `diverged.`;
+  return {
+    kind: "table",
+    id: kind === "final" ? `${dataset}-table-final` : `${dataset}-table`,
+    caption,
+    ...headlineGrid(summaries, kind),
+  };
 }
 
-/** Writes a figure's SVG and data CSV, and returns its page block. */
+/**
+ * A run id as the published CSVs write it: `run-` and the hash, so that no reader parses an
+ * all-digit hash such as `298239878136` as a number. The hash alone names the run's files under
+ * `results/runs/`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publishedRunId } from "@gradnets/analysis";
+ * assert.equal(publishedRunId("298239878136"), "run-298239878136");
+ * ```
+ */
+export const publishedRunId = (id: string): string => `run-${id}`;
+
+/**
+ * A column name in snake_case, the one naming style of the published CSVs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { snakeCase } from "@gradnets/analysis";
+ * assert.equal(snakeCase("validationAccuracy"), "validation_accuracy");
+ * assert.equal(snakeCase("test_error"), "test_error");
+ * ```
+ */
+export const snakeCase = (name: string): string =>
+  name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+
+/**
+ * Writes a figure's SVG and data CSV, and returns its page block. The CSV's columns are put in
+ * snake_case and its run ids written with {@linkcode publishedRunId}.
+ */
 export async function figure(
   out: string,
   id: string,
@@ -151,8 +240,16 @@ export async function figure(
 ): Promise<PageBlock> {
   const svg = await renderSvg(spec, `${id}-`);
   await writeFileAtomic(join(out, "figures", `${id}.svg`), svg);
-  const columns = [...new Set(data.flatMap((row) => Object.keys(row)))];
-  await writeFileAtomic(join(out, "data", `${id}.csv`), formatCsv(columns, data));
+  const rows = data.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([k, v]) => {
+        const key = snakeCase(k);
+        return [key, key === "run_id" && typeof v === "string" ? publishedRunId(v) : v];
+      }),
+    )
+  );
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  await writeFileAtomic(join(out, "data", `${id}.csv`), formatCsv(columns, rows));
   return {
     kind: "figure",
     id,
@@ -223,6 +320,16 @@ export function normCells(
     epoch: n.epoch,
     norm: n.meanNorm,
   }));
+}
+
+/** A heatmap cell as a row of the figure's CSV, the norm's unit in its column name. */
+export function normRow(cell: NormCell): Row {
+  return {
+    architecture: cell.architecture,
+    layer: cell.layer,
+    epoch: cell.epoch,
+    weight_gradient_l2_norm: cell.norm,
+  };
 }
 
 /** Whether a file or directory exists. */

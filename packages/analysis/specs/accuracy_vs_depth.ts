@@ -1,14 +1,24 @@
 /**
- * The headline figure: test accuracy against depth (log axis), one line per architecture,
- * the mean over seeds with a min..max band, each seed a point, diverged runs marked.
+ * The headline figure: test error (1 - accuracy) against depth, both on log axes, one line per
+ * architecture (baselines dashed, GradNets solid): the mean over seeds with a min..max band and
+ * each seed a point. Runs that diverged are marked in a row labelled "diverged" above the plot.
+ * Clicking a legend entry highlights that architecture (double-click to clear).
  *
  * @module
  */
 
+import { architectureEntry } from "@gradnets/core";
 import type { DepthSummary } from "../aggregate.ts";
 import { runAccuracy } from "../aggregate.ts";
 import type { RunRow } from "../tables.ts";
-import { FIGURE_CONFIG, figureTitle, type Provenance, type VegaLiteSpec } from "./common.ts";
+import {
+  FIGURE_CONFIG,
+  figureTitle,
+  logTicks,
+  type Provenance,
+  seriesStyle,
+  type VegaLiteSpec,
+} from "./common.ts";
 
 /** Input of {@linkcode accuracyVsDepthSpec}. */
 export interface AccuracyVsDepthInput {
@@ -18,9 +28,30 @@ export interface AccuracyVsDepthInput {
   readonly runs: readonly RunRow[];
   /** Their summaries by architecture and depth (one line per architecture). */
   readonly summaries: readonly DepthSummary[];
-  /** Settings and versions, shown under the title. */
+  /** The settings, in one line under the title. */
   readonly provenance: Provenance;
 }
+
+/** Where the row of diverged runs sits on the error axis (above 100% error). */
+const DIVERGED_Y = 1.7;
+
+/** The legend's title: what the dashes mean, for the static SVG too. */
+const LEGEND_TITLE = ["architecture", "(dashed: baselines)"];
+
+/** Two-sided 97.5% quantiles of Student's t by degrees of freedom, for 95% intervals. */
+const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+
+/** The 95% confidence interval of the mean of n values, in percent; "" where none applies. */
+function ci95(mean: number | null, std: number | null, n: number): string {
+  if (mean === null || std === null || n < 2) return "";
+  const t = T975[n - 1] ?? 1.96;
+  const half = (t * std) / Math.sqrt(n);
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  return `${pct(mean - half)} .. ${pct(Math.min(1, mean + half))}`;
+}
+
+/** The name of the legend-bound selection that highlights an architecture. */
+export const HIGHLIGHT_PARAM = "highlight";
 
 /**
  * The Vega-Lite spec of the headline figure.
@@ -31,104 +62,179 @@ export interface AccuracyVsDepthInput {
  * ```
  */
 export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
-  const labels = [...new Set(input.summaries.map((s) => s.label))];
+  const gradNets = new Set(
+    input.runs.filter((r) => architectureEntry(r.architecture)?.gradNet).map((r) => r.label),
+  );
+  const style = seriesStyle([...new Set(input.summaries.map((s) => s.label))], gradNets);
   const depths = [...new Set(input.summaries.map((s) => s.depth))].sort((a, b) => a - b);
-  const color = {
-    field: "architecture",
-    type: "nominal",
-    scale: { domain: labels },
-    title: "architecture",
-  };
+  const error = (accuracy: number | null) => (accuracy === null ? null : 1 - accuracy);
+  const errors = input.runs.map((r) => error(runAccuracy(r))).filter((e): e is number =>
+    e !== null && e > 0
+  );
+  const low = Math.min(...errors, 0.5) * 0.85;
+  // 90% is chance; 100% would crowd it.
+  const ticks = [...logTicks(low, 0.6), 0.9, DIVERGED_Y];
+  const y = (field: string) => ({
+    field,
+    type: "quantitative",
+    title: "test error (1 - accuracy, log scale)",
+    scale: { type: "log", domain: [low, DIVERGED_Y * 1.25], nice: false },
+    axis: {
+      values: ticks,
+      labelExpr: `datum.value > 1 ? 'diverged' : datum.value > 0.89 && datum.value < 0.91 ` +
+        `? '90% (chance)' : format(datum.value, '.1~%')`,
+      gridDash: [2, 2],
+    },
+  });
   const x = {
     field: "depth",
     type: "quantitative",
-    scale: { type: "log", domain: [depths[0] * 0.85, depths.at(-1)! * 1.15], nice: false },
+    scale: { type: "log", domain: [depths[0] * 0.85, depths.at(-1)! * 1.18], nice: false },
     axis: { values: depths, format: "d", title: "depth (layers, input and output included)" },
   };
-  const yTitle = "test accuracy (at best validation epoch)";
+  const color = {
+    field: "architecture",
+    type: "nominal",
+    scale: { domain: style.domain, range: style.colors },
+    title: LEGEND_TITLE,
+    legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 400, symbolOpacity: 1 },
+  };
+  const strokeDash = {
+    field: "architecture",
+    type: "nominal",
+    scale: { domain: style.domain, range: style.dashes },
+    title: LEGEND_TITLE,
+  };
+  const highlighted = (on: number, off: number) => ({
+    condition: { param: HIGHLIGHT_PARAM, value: on, empty: true },
+    value: off,
+  });
   const means = input.summaries.filter((s) => s.mean !== null).map((s) => ({
     architecture: s.label,
     depth: s.depth,
+    mean_error: error(s.mean),
+    // The best seed has the lowest error.
+    low_error: error(s.max),
+    high_error: error(s.min),
     mean: s.mean,
-    min: s.min,
-    max: s.max,
     std: s.std ?? 0,
+    ci95: ci95(s.mean, s.std, s.measured),
     runs: s.runs,
     diverged: s.diverged,
   }));
-  const points = input.runs.map((r) => ({
-    architecture: r.label,
-    depth: r.depth,
-    seed: r.seed,
-    accuracy: runAccuracy(r),
-    status: r.status,
-    diverged_step: r.divergedStep,
-  }));
-  const tooltip = [
-    { field: "architecture", type: "nominal" },
-    { field: "depth", type: "quantitative" },
-    { field: "seed", type: "quantitative" },
-    { field: "accuracy", type: "quantitative", format: ".2%" },
-    { field: "status", type: "nominal" },
-  ];
+  const points = input.runs.filter((r) => r.status === "completed" && runAccuracy(r) !== null)
+    .map((r) => ({
+      architecture: r.label,
+      depth: r.depth,
+      seed: r.seed,
+      accuracy: runAccuracy(r),
+      error: error(runAccuracy(r)),
+    }));
+  // One cross per architecture and depth with diverged runs, spread sideways so that several
+  // architectures diverging at the same depth stay apart.
+  const divergedGroups = input.summaries.filter((s) => s.diverged > 0);
+  const diverged = divergedGroups.map((s) => {
+    const here = divergedGroups.filter((d) => d.depth === s.depth);
+    const k = here.indexOf(s) - (here.length - 1) / 2;
+    const steps = input.runs.filter((r) =>
+      r.label === s.label && r.depth === s.depth && r.status === "diverged"
+    ).map((r) => r.divergedStep).filter((v) => v !== null).sort((a, b) => a! - b!);
+    return {
+      architecture: s.label,
+      depth: s.depth,
+      shown_depth: s.depth * 1.06 ** k,
+      y: DIVERGED_Y,
+      diverged: `${s.diverged} of ${s.runs} seeds`,
+      steps: steps.join(", "),
+    };
+  });
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: figureTitle(input.title, input.provenance),
-    width: 520,
-    height: 340,
-    // Opaque legend symbols: the first layer (the translucent band) would set their opacity.
-    config: { ...FIGURE_CONFIG, legend: { ...FIGURE_CONFIG.legend, symbolOpacity: 1 } },
+    width: 600,
+    height: 380,
+    config: FIGURE_CONFIG,
     layer: [
       {
         data: { values: means },
-        mark: { type: "area", opacity: 0.15 },
+        mark: { type: "area", opacity: 0.12 },
         encoding: {
           x,
-          y: { field: "min", type: "quantitative", title: yTitle },
-          y2: { field: "max" },
+          y: y("low_error"),
+          y2: { field: "high_error" },
           color,
+          opacity: highlighted(0.14, 0.02),
         },
       },
       {
         data: { values: means },
-        mark: { type: "line", point: false, strokeWidth: 2 },
+        params: [
+          {
+            name: HIGHLIGHT_PARAM,
+            select: { type: "point", fields: ["architecture"] },
+            bind: "legend",
+          },
+          // The error axis only: drag to pan, shift + wheel to zoom (a plain wheel still
+          // scrolls the page), to pull apart the lines bunched at a few percent.
+          {
+            name: "zoom",
+            select: { type: "interval", encodings: ["y"], zoom: "wheel![event.shiftKey]" },
+            bind: "scales",
+          },
+        ],
+        mark: { type: "line", strokeWidth: 2.5, point: { filled: true, size: 30 } },
         encoding: {
           x,
-          y: { field: "mean", type: "quantitative", title: yTitle, scale: { zero: false } },
+          y: y("mean_error"),
           color,
+          strokeDash,
+          opacity: highlighted(1, 0.12),
           tooltip: [
             { field: "architecture", type: "nominal" },
             { field: "depth", type: "quantitative" },
             { field: "mean", type: "quantitative", format: ".2%", title: "mean accuracy" },
-            { field: "std", type: "quantitative", format: ".2%" },
+            { field: "std", type: "quantitative", format: ".2%", title: "std over seeds" },
+            { field: "ci95", type: "nominal", title: "95% CI of the mean" },
             { field: "runs", type: "quantitative", title: "seeds" },
-            { field: "diverged", type: "quantitative" },
+            { field: "diverged", type: "quantitative", title: "seeds diverged" },
           ],
         },
       },
       {
-        data: { values: points.filter((p) => p.accuracy !== null && p.status === "completed") },
-        mark: { type: "point", filled: true, size: 40, opacity: 0.8 },
-        encoding: { x, y: { field: "accuracy", type: "quantitative" }, color, tooltip },
-      },
-      {
-        // Diverged runs: a cross at the accuracy they had before diverging (or at the bottom).
-        data: {
-          values: points.filter((p) => p.status === "diverged").map((p) => ({
-            ...p,
-            shown: p.accuracy ?? Math.min(...points.map((q) => q.accuracy ?? 1)),
-          })),
-        },
-        mark: { type: "point", shape: "cross", size: 90, strokeWidth: 2, filled: true },
+        data: { values: points },
+        mark: { type: "point", filled: false, size: 22, strokeWidth: 1 },
         encoding: {
           x,
-          y: { field: "shown", type: "quantitative" },
+          y: y("error"),
           color,
-          tooltip: [...tooltip, {
-            field: "diverged_step",
-            type: "quantitative",
-            title: "diverged at step",
-          }],
+          opacity: highlighted(0.7, 0.06),
+          tooltip: [
+            { field: "architecture", type: "nominal" },
+            { field: "depth", type: "quantitative" },
+            { field: "seed", type: "quantitative" },
+            { field: "accuracy", type: "quantitative", format: ".2%" },
+          ],
+        },
+      },
+      {
+        data: { values: [{ y: 1.25 }] },
+        mark: { type: "rule", color: "#bbb", strokeDash: [4, 3] },
+        encoding: { y: { field: "y", type: "quantitative" } },
+      },
+      {
+        data: { values: diverged },
+        mark: { type: "point", shape: "cross", size: 110, filled: true },
+        encoding: {
+          x: { ...x, field: "shown_depth" },
+          y: y("y"),
+          color,
+          opacity: highlighted(1, 0.12),
+          tooltip: [
+            { field: "architecture", type: "nominal" },
+            { field: "depth", type: "quantitative" },
+            { field: "diverged", type: "nominal", title: "diverged" },
+            { field: "steps", type: "nominal", title: "at steps" },
+          ],
         },
       },
     ],

@@ -46,6 +46,8 @@ export function signalThroughDepthSpec(
           field: "signal",
           type: "quantitative",
           scale: { type: "log" },
+          // Decades only, all in one format: "1e-7" beside "0.000001" reads as two scales.
+          axis: { values: decades(input.points.map((p) => p.signal)), format: ".0e" },
           title: "signal: std across examples (mean over units)",
         },
         color: { field: "g", type: "ordinal", scale: { scheme: "viridis" }, title: "g" },
@@ -58,4 +60,13 @@ export function signalThroughDepthSpec(
       },
     },
   };
+}
+
+/** The powers of ten spanning the positive values. */
+function decades(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return [];
+  const low = Math.floor(Math.log10(Math.min(...positive)));
+  const high = Math.ceil(Math.log10(Math.max(...positive)));
+  return Array.from({ length: high - low + 1 }, (_, i) => Number(`1e${low + i}`));
 }
