@@ -211,7 +211,7 @@ const progressiveResidual: ArchitectureEntry<
 > = {
   kind: "progressive-residual",
   summary: "hidden layer i of n turns from the identity into x + s relu(xW + b) at its own " +
-    "g_i = clip(n g - i + 1, 0, 1): shallow to deep, one layer after another (this project's)",
+    "g_i = clip(n g - i + 1, 0, 1): shallow to deep, one layer at a time (this project's)",
   gradNet: true,
   options: [branchScaleOption("1")],
   kernel: "rezero",

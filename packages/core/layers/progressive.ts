@@ -6,8 +6,9 @@
  *
  *     g_i = clip(n * g - (i - 1), 0, 1)
  *
- * so while g rises from 0 to 1 the network grows from 1 to n + 2 layers. The late form is the
- * (scaled) gradual residual layer, `y = x + g_i * s * relu(x W + b)`, on ReZero's kernel.
+ * so while g rises from 0 to 1 the network grows from 2 to n + 2 layers. The late form is the
+ * scaled gradual residual layer, `y = x + g_i * s * relu(x W + b)` with `s = 1/sqrt(n)` unless
+ * given, on ReZero's kernel: once every layer is on, the network is the scaled residual one.
  *
  * @module
  */
@@ -32,7 +33,7 @@ export function layerG(g: number, index: number, count: number): number {
 
 /**
  * A progressive residual layer: the scaled gradual residual layer at its own g (see
- * {@linkcode layerG}); `scale` defaults to 1 here (the gradual residual's branch).
+ * {@linkcode layerG}).
  *
  * @example The second of two layers waits for the first
  * ```ts
@@ -51,7 +52,7 @@ export function layerG(g: number, index: number, count: number): number {
  * ```
  */
 export function progressiveResidualLayer(options: ScaledResidualOptions): Layer {
-  const inner = scaledGradualResidualLayer({ ...options, scale: options.scale ?? 1 });
+  const inner = scaledGradualResidualLayer(options);
   const { index, count } = options.position ?? { index: 1, count: 1 };
   // The step's context with this layer's g (its tensors live as long as the step's).
   const own = (ctx: LayerContext) =>

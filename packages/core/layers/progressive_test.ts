@@ -28,7 +28,7 @@ Deno.test("layers turn on one after another, from the input on, each over 1/n of
 });
 
 Deno.test("a progressive residual layer is the gradual residual at its own g", () => {
-  const layer = progressiveResidualLayer(options(2, 4, 2));
+  const layer = progressiveResidualLayer({ ...options(2, 4, 2), scale: 1 });
   tf.tidy(() => {
     layer.params[0].variable.assign(tf.tensor2d([[1, 2], [3, 4]]));
     layer.params[1].variable.assign(tf.tensor1d([-1, 0]));
