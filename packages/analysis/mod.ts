@@ -16,6 +16,7 @@
 export * from "./aggregate.ts";
 export * from "./csv.ts";
 export * from "./findings.ts";
+export * from "./html.ts";
 export * from "./readme.ts";
 export * from "./render.ts";
 export * from "./report.ts";

@@ -1,0 +1,175 @@
+// Hostile results and bad input, as a security reviewer tries them: names from a crafted results
+// folder are escaped in every page and never make a file name, a bad table or manifest stops the
+// report before anything is replaced, bad configs and options exit 2 with one line, and nothing
+// is ever written outside the folder named by --out.
+
+import assert from "node:assert/strict";
+import { join, relative } from "node:path";
+import { formatCsv, parseCsv } from "@gradnets/analysis";
+import { assertCleanError, runScript } from "./_command.ts";
+import { writeFixtureResults } from "./_fixtures.ts";
+
+const report = (...args: string[]) => runScript("scripts/report.ts", ...args);
+
+/** Every file under `dir` with its bytes, relative paths as keys. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (at: string) => {
+    for await (const entry of Deno.readDir(at)) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory) await walk(path);
+      else files.set(relative(dir, path), await Deno.readTextFile(path).catch(() => "?"));
+    }
+  };
+  await walk(dir);
+  return files;
+}
+
+/** Asserts that between two snapshots of one folder, only files under `inside` changed. */
+function assertOnlyChanged(
+  before: Map<string, string>,
+  after: Map<string, string>,
+  inside: string | null,
+): void {
+  const changed = [...new Set([...before.keys(), ...after.keys()])]
+    .filter((path) => before.get(path) !== after.get(path));
+  const outside = changed.filter((path) =>
+    inside === null || !(path === inside || path.startsWith(`${inside}/`))
+  );
+  assert.deepEqual(outside, [], "nothing written outside --out");
+  assert.deepEqual(changed.filter((path) => /\.tmp$|\.building-/.test(path)), [], "no leftovers");
+}
+
+/** Fixture results in `dir/results`, with the report going to `dir/site/reports`. */
+async function fixture(): Promise<{ dir: string; results: string; out: string }> {
+  const dir = await Deno.makeTempDir();
+  const results = join(dir, "results");
+  await writeFixtureResults(results);
+  return { dir, results, out: join(dir, "site", "reports") };
+}
+
+/** Rewrites a table of the fixture with `change` applied to its rows. */
+async function editTable(
+  path: string,
+  change: (rows: Record<string, string>[]) => Record<string, string>[],
+): Promise<void> {
+  const text = await Deno.readTextFile(path);
+  const columns = text.slice(0, text.indexOf("\n")).split(",");
+  await Deno.writeTextFile(path, formatCsv(columns, change(parseCsv(text))));
+}
+
+/** The page without its scripts (whose JSON data holds names as data, not markup). */
+const markup = (html: string) => html.replace(/<script>[\s\S]*?<\/script>/g, "");
+
+Deno.test("a crafted dataset name is escaped in every page and makes no file name", async () => {
+  const { dir, results, out } = await fixture();
+  try {
+    const hostile = `idx:/../../"><img src=x onerror=alert(1)>`;
+    await editTable(
+      join(results, "depth-study", "runs.csv"),
+      (rows) => rows.map((r) => r.dataset === "mnist" ? { ...r, dataset: hostile } : r),
+    );
+    const before = await snapshot(dir);
+    const result = await report("--results", results, "--out", out);
+    assert.equal(result.code, 0, result.stderr);
+    const after = await snapshot(dir);
+    assertOnlyChanged(before, after, relative(dir, out));
+    const written = [...after.keys()].filter((path) => !before.has(path));
+    for (const path of written) assert.match(relative("site/reports", path), /^[\w/.-]+$/, path);
+    assert.ok(
+      written.some((p) =>
+        /^site\/reports\/idx-img-src-x-onerror-alert-1-[0-9a-f]{8}\.html$/.test(p)
+      ),
+    );
+    for (const path of written.filter((p) => p.endsWith(".html"))) {
+      const page = markup(after.get(path)!);
+      assert.doesNotMatch(page, /<img/, `${path}: no injected element`);
+      assert.doesNotMatch(page, /onerror=alert\(1\)>/, path);
+    }
+    const index = after.get("site/reports/index.html")!;
+    assert.ok(index.includes("&#34;&#62;&#60;img src=x onerror=alert(1)&#62;"), "the name shows");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bad results stop the report with one line, exit 2, the previous report kept", async (t) => {
+  const cases: [string, (results: string) => Promise<void>, RegExp][] = [
+    [
+      "a run id repeated in runs.csv",
+      (results) =>
+        editTable(join(results, "depth-study", "runs.csv"), (rows) => [...rows, rows[0]]),
+      /depth-study\/runs\.csv: row 18: run_id \w{12} repeats row 2/,
+    ],
+    [
+      "a garbage manifest.json",
+      (results) => Deno.writeTextFile(join(results, "depth-study", "manifest.json"), "{garbage"),
+      /depth-study\/manifest\.json: not valid JSON/,
+    ],
+    [
+      "a manifest without counts",
+      (results) =>
+        Deno.writeTextFile(join(results, "search", "manifest.json"), '{"runsStored": "<b>"}'),
+      /search\/manifest\.json: runsDeclared must be an integer >= 0/,
+    ],
+    [
+      "epochs of a run runs.csv does not have",
+      (results) => editTable(join(results, "seed-notebook", "runs.csv"), (rows) => rows.slice(1)),
+      /seed-notebook\/epochs\.csv: run \w{12} is not in runs\.csv/,
+    ],
+    [
+      "a run without epochs",
+      (results) =>
+        editTable(join(results, "depth-study", "epochs.csv"), (rows) => {
+          const gone = rows[0].run_id;
+          return rows.filter((r) => r.run_id !== gone);
+        }),
+      /depth-study\/epochs\.csv: run \w{12} of runs\.csv has no epochs/,
+    ],
+    [
+      "a truncated epochs.csv",
+      async (results) => {
+        const path = join(results, "seed-notebook", "epochs.csv");
+        const text = await Deno.readTextFile(path);
+        await Deno.writeTextFile(path, text.slice(0, text.length / 2));
+      },
+      /seed-notebook\/epochs\.csv: /,
+    ],
+  ];
+  for (const [name, spoil, message] of cases) {
+    await t.step(name, async () => {
+      const { dir, results, out } = await fixture();
+      try {
+        await Deno.mkdir(out, { recursive: true });
+        await Deno.writeTextFile(join(out, "index.html"), "previous report");
+        await spoil(results);
+        const before = await snapshot(dir);
+        assertCleanError(await report("--results", results, "--out", out), message);
+        assertOnlyChanged(before, await snapshot(dir), null);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
+});
+
+Deno.test("report --results naming no folder, or --out naming a file, exits 2", async () => {
+  const { dir, results, out } = await fixture();
+  try {
+    const before = await snapshot(dir);
+    assertCleanError(
+      await report("--results", join(dir, "nope"), "--out", out),
+      /nope: no such results folder/,
+    );
+    await Deno.mkdir(join(dir, "site"));
+    await Deno.writeTextFile(out, "a file");
+    assertCleanError(
+      await report("--results", results, "--out", out),
+      /site\/reports: cannot write the report: not a folder/,
+    );
+    before.set("site/reports", "a file");
+    assertOnlyChanged(before, await snapshot(dir), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
