@@ -173,3 +173,73 @@ Deno.test("report --results naming no folder, or --out naming a file, exits 2", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+const experiment = (...args: string[]) => runScript("experiments/main.ts", ...args);
+/** Small enough that a case the checks let through would still end in seconds. */
+const TINY = ["--depth", "3", "--epochs", "1", "--limit", "100", "--width", "8"];
+
+Deno.test("config fields that are not the config's own exit 2 naming them, nothing written", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = join(dir, "out");
+    const file = async (name: string, json: string) => {
+      const path = join(dir, name);
+      await Deno.writeTextFile(path, json);
+      return path;
+    };
+    const cases: [string[], RegExp][] = [
+      [["--set", "toString=1"], /--set: unknown config field "toString"/],
+      [["--set", "constructor=1"], /--set: unknown config field "constructor"/],
+      [["--set", "valueOf=1"], /--set: unknown config field "valueOf"/],
+      [["--set", "hasOwnProperty=1"], /--set: unknown config field "hasOwnProperty"/],
+      [["--set", "__proto__.depth=3"], /--set needs PATH=VALUE/],
+      [["--set", "optimizer.bogus=1"], /optimizer sgd has no field bogus/],
+      [["--set", "optimizer.__proto__=1"], /optimizer sgd has no field __proto__/],
+      [["--set", 'schedule={"kind":"linear"}'], /schedule tau must be a number >= 0/],
+      [
+        ["--set", "dropout.kind=none", "--set", "dropout.rate=0.5"],
+        /dropout none has no field rate/,
+      ],
+      [
+        ["--config", await file("tostring.json", '{"toString": 1}')],
+        /--config \S+tostring\.json has unknown field toString/,
+      ],
+      [
+        ["--config", await file("constructor.json", '[{"constructor": 1}]')],
+        /--config \S+constructor\.json: entry 0 has unknown field constructor/,
+      ],
+      [
+        ["--config", await file("own.json", '[{"hasOwnProperty": 1}]')],
+        /entry 0 has unknown field hasOwnProperty/,
+      ],
+      [
+        ["--config", await file("proto.json", '{"__proto__": {"depth": 3}}')],
+        /--config \S+proto\.json has unknown field __proto__/,
+      ],
+      [
+        ["--config", await file("empty.json", "[]")],
+        /--config \S+empty\.json: an empty list, no run to train/,
+      ],
+      [
+        ["--config", await file("entry.json", '[{"depth": 3}, {"depth": 3, "width": 0}]')],
+        /--config \S+entry\.json: entry 1: width must be an integer >= 1, got 0/,
+      ],
+      [
+        [
+          "--config",
+          await file("nested.json", '[{"optimizer": {"kind": "sgd", "learningRate": 1, "x": 2}}]'),
+        ],
+        /--config \S+nested\.json: entry 0: optimizer sgd has no field x/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      await t.step(args.join(" "), async () => {
+        const before = await snapshot(dir);
+        assertCleanError(await experiment(...args, ...TINY, "--out", out), message);
+        assertOnlyChanged(before, await snapshot(dir), null);
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
