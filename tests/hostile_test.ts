@@ -243,3 +243,45 @@ Deno.test("config fields that are not the config's own exit 2 naming them, nothi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a stored run is used only when complete; a folder in its place is an error", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = join(dir, "out");
+    const config = join(dir, "tiny.json");
+    await Deno.writeTextFile(
+      config,
+      '{"depth": 3, "width": 8, "epochs": 1, "lossReduction": "mean"}',
+    );
+    const train = () => experiment("--config", config, "--limit", "100", "--out", out);
+    const first = await train();
+    assert.equal(first.code, 0, first.stderr);
+    const [row] = parseCsv(await Deno.readTextFile(join(out, "custom", "runs.csv")), ["run_id"]);
+    const file = join(out, "runs", `${row.run_id}.json`);
+    const complete = await Deno.readTextFile(file);
+
+    // Epoch records stripped to their numbers: well-formed JSON, but not a finished run.
+    const stored = JSON.parse(complete);
+    stored.epochs = stored.epochs.map((e: { epoch: number }) => ({ epoch: e.epoch }));
+    await Deno.writeTextFile(file, JSON.stringify(stored));
+    const again = await train();
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /\.json: epoch record 0: no step; it will be rerun/);
+    assert.match(again.stderr, /1 runs: 0 stored, 1 to train/);
+    assert.equal(await Deno.readTextFile(file), complete, "retrained to the same bytes");
+    const [rerun] = parseCsv(await Deno.readTextFile(join(out, "custom", "runs.csv")), ["run_id"]);
+    assert.match(rerun.final_test_accuracy, /^0\.\d+$/);
+
+    // A folder where the run file belongs: refused before any training.
+    await Deno.remove(file);
+    await Deno.mkdir(file);
+    const before = await snapshot(dir);
+    assertCleanError(
+      await train(),
+      new RegExp(`${row.run_id}\\.json: not a file, where a stored run's file belongs`),
+    );
+    assertOnlyChanged(before, await snapshot(dir), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
