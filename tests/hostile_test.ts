@@ -285,3 +285,33 @@ Deno.test("a stored run is used only when complete; a folder in its place is an 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("negative numbers after a space get the option's own message", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = join(dir, "out");
+    const cases: [string[], RegExp][] = [
+      [["--lr", "-0.1"], /--lr must be a number > 0, got "-0.1"/],
+      [["--tau", "-1"], /--tau must be a number >= 0, got "-1"/],
+      [["--depth", "-3"], /--depth must be an integer >= 2, got "-3"/],
+      [["--seed", "-1"], /--seed must be an integer >= 0, got "-1"/],
+      [["--workers", "-2"], /--workers must be an integer >= 1, got "-2"/],
+      [["--lr", "-1e-3"], /--lr must be a number > 0, got "-1e-3"/],
+      [
+        ["--data", "-x"],
+        /--data needs a value; for one that starts with a dash, write --data=VALUE/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      await t.step(args.join(" "), async () => {
+        const before = await snapshot(dir);
+        const result = await experiment(...TINY, "--out", out, ...args);
+        assertCleanError(result, message);
+        assert.equal(result.stderr.trim().split("\n").length, 1, "one line");
+        assertOnlyChanged(before, await snapshot(dir), null);
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
