@@ -315,3 +315,102 @@ Deno.test("negative numbers after a space get the option's own message", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("sizes beyond the machine, or an --out that cannot be written, stop before training", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = join(dir, "out");
+    await Deno.writeTextFile(join(dir, "a-file"), "x");
+    const cases: [string[], RegExp][] = [
+      [["--depth", "1e9"], /depth 1000000000, .*needs about [\d.e+]+ GB of memory, more than/],
+      [["--width", "100000"], /width 100000, .*needs about [\d.e+]+ GB of memory/],
+      [["--batch", "1000000", "--width", "4000"], /batch 1000000\) needs about/],
+      [["--out", join(dir, "a-file")], /cannot write results in \S+a-file\/runs: Not a directory/],
+    ];
+    for (const [args, message] of cases) {
+      await t.step(args.join(" "), async () => {
+        const before = await snapshot(dir);
+        const started = performance.now();
+        const result = await experiment("seed-notebook", "--out", out, ...args);
+        assertCleanError(result, message);
+        assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+        assert.ok(performance.now() - started < 20_000, "refused before any allocation");
+        assertOnlyChanged(before, await snapshot(dir), null);
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Whether `chattr +i` works here (root on ext4): an immutable folder refuses even root. */
+async function canMakeImmutable(dir: string): Promise<boolean> {
+  try {
+    const { code } = await new Deno.Command("chattr", { args: ["+i", dir], stderr: "null" })
+      .output();
+    if (code !== 0) return false;
+    await new Deno.Command("chattr", { args: ["-i", dir] }).output();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("a results folder that refuses writes: one line, exit 2, stored runs kept", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = join(dir, "out");
+    const config = join(dir, "two.json");
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify(
+        [{ seed: 1 }, { seed: 2 }].map((c) => ({ ...c, depth: 3, width: 8, epochs: 1 })),
+      ),
+    );
+    const train = () =>
+      experiment("--config", config, "--limit", "100", "--workers", "1", "--out", out);
+
+    await t.step("runs.csv cannot be replaced after the first run", async () => {
+      await Deno.mkdir(join(out, "custom", "runs.csv"), { recursive: true });
+      const before = await snapshot(dir);
+      const result = await train();
+      assertCleanError(
+        result,
+        /error: cannot store results \(in \S+\/runs or beside it\): Is a directory.*training stopped, the runs stored so far are kept/,
+      );
+      assert.equal(result.stderr.match(/^error:/gm)?.length, 1);
+      const after = await snapshot(dir);
+      assertOnlyChanged(before, after, "out");
+      const stored = [...after.keys()].filter((p) => /^out\/runs\/\w{12}\.json$/.test(p));
+      assert.equal(stored.length, 1, "the first run is stored, the second never trained");
+      JSON.parse(after.get(stored[0])!);
+      await Deno.remove(join(out, "custom", "runs.csv"));
+      const resumed = await train();
+      assert.equal(resumed.code, 0, resumed.stderr);
+      assert.match(resumed.stderr, /2 runs: 1 stored, 1 to train/);
+    });
+
+    const runs = join(out, "runs");
+    await t.step({
+      name: "a read-only runs folder",
+      ignore: !await canMakeImmutable(runs),
+      fn: async () => {
+        await Deno.remove(out, { recursive: true });
+        await Deno.mkdir(runs, { recursive: true });
+        await new Deno.Command("chattr", { args: ["+i", runs] }).output();
+        try {
+          const before = await snapshot(dir);
+          assertCleanError(
+            await train(),
+            /cannot write results in \S+\/runs: Operation not permitted/,
+          );
+          assertOnlyChanged(before, await snapshot(dir), null);
+        } finally {
+          await new Deno.Command("chattr", { args: ["-i", runs] }).output();
+        }
+      },
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

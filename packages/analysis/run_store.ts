@@ -92,7 +92,9 @@ export async function loadRun(
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return { kind: "missing" };
+    }
     return { kind: "invalid", problem: `${path}: cannot read: ${(error as Error).message}` };
   }
   let stored: StoredRun;

@@ -6,14 +6,17 @@
  */
 
 import type { RunConfig } from "@gradnets/core";
-import { formatDuration, Progress } from "./cli.ts";
+import { formatDuration, Progress, UsageError } from "./cli.ts";
+import { storageProblem } from "./_storage.ts";
 import { TextLineStream } from "./_lines.ts";
 import { type PlannedRun, work } from "./plan.ts";
 import type { WorkerMessage } from "./worker.ts";
 
 /**
  * Trains `todo` on `count` worker processes, each taking the next run when it finishes one.
- * Calls `onStored` after each run is stored. Returns false if any run failed. The workers are
+ * Calls `onStored` after each run is stored. Returns false if any run failed; a run that cannot
+ * be stored (disk full, read-only, no permission) stops every worker and throws a
+ * {@linkcode UsageError} naming the problem, keeping the runs stored so far. The workers are
  * `deno run -A` processes of this package's `worker.ts`.
  *
  * @example
@@ -50,6 +53,19 @@ export async function trainWithWorkers(
     }
     Deno.exit(130);
   };
+  // A storage error stops every worker: each further run would fail to be stored the same way.
+  let storageError: string | undefined;
+  const stopAll = (problem: string) => {
+    storageError ??= problem;
+    queue.length = 0;
+    for (const child of children) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
 
@@ -81,7 +97,9 @@ export async function trainWithWorkers(
     for (;;) {
       const next = await lines.next();
       if (next.done) {
-        progress.log(`worker ${slot + 1} exited while training ${label}`);
+        if (storageError === undefined) {
+          progress.log(`worker ${slot + 1} exited while training ${label}`);
+        }
         return "worker exited";
       }
       const message = JSON.parse(next.value) as WorkerMessage;
@@ -112,11 +130,14 @@ export async function trainWithWorkers(
             await onStored({ runId: run.id, config: c });
             return "stored";
           } catch (error) {
-            progress.log(`${label}: ${(error as Error).message}`);
+            const storage = storageProblem(error);
+            if (storage !== undefined) stopAll(storage);
+            else progress.log(`${label}: ${(error as Error).message}`);
             return "failed";
           }
         case "error":
-          progress.log(`${label} failed: ${message.message}`);
+          if (message.storage !== undefined) stopAll(message.storage);
+          else progress.log(`${label} failed: ${message.message}`);
           return "failed";
       }
     }
@@ -146,12 +167,18 @@ export async function trainWithWorkers(
       progress.update(finishedWork + inProgress(), status());
       if (outcome === "worker exited") return;
     }
-    await writer.close();
+    // A worker stopped for a storage error may be gone already.
+    await writer.close().catch(() => {});
     await child.status;
   };
   await Promise.all(Array.from({ length: count }, (_, slot) => runWorker(slot)));
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
+  if (storageError !== undefined) {
+    throw new UsageError(
+      `cannot store results (in ${store} or beside it): ${storageError}; training stopped, the runs stored so far are kept`,
+    );
+  }
   progress.log(
     `trained ${finished} runs in ${formatDuration(progress.elapsedSeconds)}${
       failed ? `, ${failed} failed` : ""

@@ -32,7 +32,8 @@ import {
 } from "@gradnets/analysis";
 import { join } from "node:path";
 import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./cli.ts";
-import { estimateSeconds } from "./_estimate.ts";
+import { estimateSeconds, memoryProblem } from "./_estimate.ts";
+import { storageProblem, unwritableProblem } from "./_storage.ts";
 import type { Experiment } from "./experiment.ts";
 import { configOverrides, readConfigFile } from "./_overrides.ts";
 import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./plan.ts";
@@ -219,7 +220,7 @@ export async function experimentMain(
     (error) =>
       error instanceof ConfigError || error instanceof IdxError || error instanceof CsvError ||
       error instanceof FindingsError || error instanceof UnknownDatasetError ||
-      error instanceof MarkerError,
+      error instanceof MarkerError || storageProblem(error) !== undefined,
   );
 }
 
@@ -298,6 +299,14 @@ async function execute(
       ].join("\t"));
     }
     return true;
+  }
+  // Before anything trains: the largest run must fit a worker's memory, and the results
+  // folders must be writable (a run that cannot be stored is wasted training).
+  const memory = memoryProblem(todo, options.workers);
+  if (memory !== undefined) throw new UsageError(memory);
+  for (const dir of [store, ...experimentsOf(plan).map((e) => join(options.root, e))]) {
+    const problem = await unwritableProblem(dir);
+    if (problem !== undefined) throw new UsageError(`cannot write results in ${dir}: ${problem}`);
   }
   const shardNote = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : "";
   console.error(
