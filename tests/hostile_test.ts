@@ -414,3 +414,77 @@ Deno.test("a results folder that refuses writes: one line, exit 2, stored runs k
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** Runs `fn` with a 200 kB file system mounted at a new folder, if this machine allows it. */
+async function withSmallDisk(fn: (disk: string) => Promise<void>): Promise<boolean> {
+  const disk = await Deno.makeTempDir();
+  try {
+    const mount = await new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", "size=200k", "tmpfs", disk],
+      stderr: "null",
+    }).output().catch(() => ({ code: 1 }));
+    if (mount.code !== 0) return false;
+    try {
+      await fn(disk);
+    } finally {
+      await new Deno.Command("umount", { args: [disk] }).output();
+    }
+    return true;
+  } finally {
+    await Deno.remove(disk, { recursive: true });
+  }
+}
+
+/** Fills `disk` until `blocks` blocks of 4 kB are left. */
+async function fill(disk: string, blocks: number): Promise<void> {
+  const { stdout } = await new Deno.Command("df", { args: ["-k", disk] }).output();
+  const free = Number(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!.split(/\s+/)[3]);
+  await Deno.writeFile(join(disk, "fill"), new Uint8Array((free / 4 - blocks) * 4096));
+}
+
+Deno.test("a disk that fills up during a study: one line, exit 2, stored runs kept", async (t) => {
+  const config = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify(
+        [{ seed: 1 }, { seed: 2 }].map((c) => ({ ...c, depth: 3, width: 8, epochs: 1 })),
+      ),
+    );
+    // Full when the worker stores the first run, or when the tables are written after it.
+    for (const [blocks, where] of [[1, "runs"], [3, "custom"]] as const) {
+      await t.step({
+        name: `${blocks} block(s) left: full while writing ${where}/`,
+        fn: async () => {
+          const mounted = await withSmallDisk(async (disk) => {
+            await fill(disk, blocks);
+            const out = join(disk, "out");
+            const before = await snapshot(disk);
+            const result = await experiment(
+              "--config",
+              config,
+              "--limit",
+              "100",
+              "--workers",
+              "1",
+              "--out",
+              out,
+            );
+            assertCleanError(
+              result,
+              new RegExp(
+                `error: cannot store results .*No space left on device.*out/${where}/.*training stopped`,
+              ),
+            );
+            assert.equal(result.stderr.match(/^error:/gm)?.length, 1);
+            assert.doesNotMatch(result.stderr, /Uncaught/);
+            assertOnlyChanged(before, await snapshot(disk), "out");
+          });
+          if (!mounted) console.log("no tmpfs mount here: skipped");
+        },
+      });
+    }
+  } finally {
+    await Deno.remove(config);
+  }
+});
