@@ -488,3 +488,89 @@ Deno.test("a disk that fills up during a study: one line, exit 2, stored runs ke
     await Deno.remove(config);
   }
 });
+
+/** A --config file of `n` tiny runs (seeds 1..n) in `dir`. */
+async function tinyRuns(dir: string, n: number): Promise<string> {
+  const path = join(dir, `tiny-${n}.json`);
+  const configs = Array.from(
+    { length: n },
+    (_, i) => ({ depth: 3, width: 8, epochs: 2, seed: i + 1 }),
+  );
+  await Deno.writeTextFile(path, JSON.stringify(configs));
+  return path;
+}
+
+const TABLES = ["runs.csv", "epochs.csv", "gradient_norms.csv", "manifest.json"];
+
+Deno.test("two identical commands on one folder train each run once, tables as one process's", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = await tinyRuns(dir, 6);
+    const command = (out: string) =>
+      experiment("--config", config, "--limit", "500", "--workers", "1", "--out", join(dir, out));
+    const [a, b] = await Promise.all([command("shared"), command("shared")]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    const trained = `${a.stderr}\n${b.stderr}`.match(/^\w{12} custom .* epoch 2:/gm) ?? [];
+    assert.equal(trained.length, 6, "every run trained once, by one of the two");
+    assert.equal(new Set(trained.map((line) => line.slice(0, 12))).size, 6);
+    const single = await command("single");
+    assert.equal(single.code, 0, single.stderr);
+    for (const table of TABLES) {
+      assert.equal(
+        await Deno.readTextFile(join(dir, "shared", "custom", table)),
+        await Deno.readTextFile(join(dir, "single", "custom", table)),
+        table,
+      );
+    }
+    const left = [...Deno.readDirSync(join(dir, "shared", "runs"))].map((e) => e.name);
+    assert.deepEqual(left.filter((name) => !/^\w{12}(\.meta)?\.json$/.test(name)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a claim left by a killed process expires; a live one is waited for", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = await tinyRuns(dir, 1);
+    const out = join(dir, "out"), runs = join(out, "runs");
+    const command = () =>
+      experiment("--config", config, "--limit", "500", "--workers", "1", "--out", out);
+    const first = await command();
+    assert.equal(first.code, 0, first.stderr);
+    const id = /^(\w{12}) custom/m.exec(first.stderr)![1];
+    const stored = [`${id}.meta.json`, `${id}.json`]; // the record last, as saveRun writes
+    const copies = join(dir, "copies");
+    await Deno.mkdir(copies);
+    for (const file of stored) await Deno.rename(join(runs, file), join(copies, file));
+
+    // Left by a process killed ten minutes ago: taken over, trained, released.
+    const claim = join(runs, `${id}.claim`);
+    await Deno.writeTextFile(claim, '{"pid": 1}\n');
+    const old = new Date(Date.now() - 600_000);
+    await Deno.utime(claim, old, old);
+    const taken = await command();
+    assert.equal(taken.code, 0, taken.stderr);
+    assert.match(taken.stderr, new RegExp(`${id} custom .* epoch 2:`));
+    await assert.rejects(Deno.stat(claim), Deno.errors.NotFound);
+
+    // Held by a live process, which stores the run a moment later: read back, not trained.
+    for (const file of stored) await Deno.remove(join(runs, file));
+    await Deno.writeTextFile(claim, '{"pid": 1}\n');
+    const other = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      for (const file of stored) await Deno.copyFile(join(copies, file), join(runs, file));
+      await Deno.remove(claim);
+    })();
+    const waited = await command();
+    await other;
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.doesNotMatch(waited.stderr, /epoch 2:/);
+    assert.match(waited.stderr, new RegExp(`${id} was trained by another process`));
+    const [row] = parseCsv(await Deno.readTextFile(join(out, "custom", "runs.csv")), ["run_id"]);
+    assert.equal(row.run_id, id);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
