@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { formatCsv, parseCsv } from "@gradnets/analysis";
+import { encodeIdx, MNIST_FILES } from "@gradnets/data";
 import { assertCleanError, runScript } from "./_command.ts";
 import { writeFixtureResults } from "./_fixtures.ts";
 
@@ -570,6 +571,30 @@ Deno.test("a claim left by a killed process expires; a live one is waited for", 
     assert.match(waited.stderr, new RegExp(`${id} was trained by another process`));
     const [row] = parseCsv(await Deno.readTextFile(join(out, "custom", "runs.csv")), ["run_id"]);
     assert.equal(row.run_id, id);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a label out of range names the labels file, and nothing is written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const data = join(dir, "data");
+    await Deno.mkdir(data);
+    const images = (n: number) =>
+      encodeIdx({ type: "uint8", dims: [n, 2, 2], data: new Uint8Array(n * 4) });
+    const labels = (values: number[]) =>
+      encodeIdx({ type: "uint8", dims: [values.length], data: Uint8Array.from(values) });
+    await Deno.writeFile(join(data, MNIST_FILES.trainImages), images(8));
+    await Deno.writeFile(join(data, MNIST_FILES.trainLabels), labels([0, 1, 2, 3, 4, 5, 6, 7]));
+    await Deno.writeFile(join(data, MNIST_FILES.testImages), images(4));
+    await Deno.writeFile(join(data, MNIST_FILES.testLabels), labels([0, 1, 12, 3]));
+    const before = await snapshot(dir);
+    assertCleanError(
+      await experiment("--data", data, ...TINY, "--out", join(dir, "out")),
+      /t10k-labels-idx1-ubyte: label 12 at index 2 is not a digit 0-9/,
+    );
+    assertOnlyChanged(before, await snapshot(dir), null);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
