@@ -114,6 +114,15 @@ Deno.test("bad results stop the report with one line, exit 2, the previous repor
       /search\/manifest\.json: runsDeclared must be an integer >= 0/,
     ],
     [
+      "a manifest counting other runs than runs.csv",
+      async (results) => {
+        const path = join(results, "search", "manifest.json");
+        const manifest = { runsDeclared: 4, runsStored: 3, numericsVersion: 2, trainedWith: [] };
+        await Deno.writeTextFile(path, JSON.stringify(manifest));
+      },
+      /search\/manifest\.json: says 3 runs are stored, but runs\.csv has 4/,
+    ],
+    [
       "epochs of a run runs.csv does not have",
       (results) => editTable(join(results, "seed-notebook", "runs.csv"), (rows) => rows.slice(1)),
       /seed-notebook\/epochs\.csv: run \w{12} is not in runs\.csv/,

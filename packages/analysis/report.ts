@@ -87,7 +87,15 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   }
   for (const e of options.experiments) {
     const dir = join(options.results, e.name);
-    if (await exists(join(dir, "runs.csv"))) await checkTablesAgree(dir);
+    if (!await exists(join(dir, "runs.csv"))) continue;
+    const runs = await checkTablesAgree(dir);
+    const manifest = await readManifest(dir);
+    if (manifest !== null && manifest.runsStored !== runs) {
+      throw new CsvError(
+        join(dir, "manifest.json"),
+        `says ${manifest.runsStored} runs are stored, but runs.csv has ${runs}`,
+      );
+    }
   }
   // Every page is built in a hidden folder inside `out` and moved in only once all are built:
   // a bad table or an error while rendering leaves the previous report as it was.

@@ -240,14 +240,15 @@ export async function readTimings(dir: string): Promise<TimingRow[]> {
 /**
  * Checks that an experiment's tables agree with each other: every run of epochs.csv and
  * gradient_norms.csv (when present) is a row of runs.csv, and every run of runs.csv has its
- * epochs. Throws a {@linkcode CsvError} naming the file and the first run that disagrees.
+ * epochs. Returns the number of runs; throws a {@linkcode CsvError} naming the file and the
+ * first run that disagrees.
  *
  * @example
  * ```ts ignore
  * await checkTablesAgree("results/depth-study");
  * ```
  */
-export async function checkTablesAgree(dir: string): Promise<void> {
+export async function checkTablesAgree(dir: string): Promise<number> {
   const runs = new Set((await readRuns(dir)).map((r) => r.runId));
   const epochsPath = join(dir, "epochs.csv");
   const withEpochs = new Set<string>();
@@ -268,6 +269,7 @@ export async function checkTablesAgree(dir: string): Promise<void> {
     const stray = (await readGradientNorms(dir)).find((row) => !runs.has(row.runId));
     if (stray) throw new CsvError(normsPath, `run ${stray.runId} is not in runs.csv`);
   }
+  return runs.size;
 }
 
 async function isFile(path: string): Promise<boolean> {
