@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { formatCsv, parseCsv } from "@gradnets/analysis";
 import { encodeIdx, MNIST_FILES } from "@gradnets/data";
-import { assertCleanError, runScript } from "./_command.ts";
+import { assertCleanError, type CommandResult, runScript } from "./_command.ts";
 import { writeFixtureResults } from "./_fixtures.ts";
 
 const report = (...args: string[]) => runScript("scripts/report.ts", ...args);
@@ -452,8 +452,33 @@ async function fill(disk: string, blocks: number): Promise<void> {
   await Deno.writeFile(join(disk, "fill"), new Uint8Array((free / 4 - blocks) * 4096));
 }
 
-Deno.test("a disk that fills up during a study: one line, exit 2, stored runs kept", async (t) => {
+/** Runs the experiment command, calling `onLine` with each line it prints on stderr. */
+async function experimentWatched(
+  args: string[],
+  onLine: (line: string) => Promise<void>,
+): Promise<CommandResult> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../experiments/main.ts", import.meta.url).pathname, ...args],
+    env: { NO_COLOR: "1", RUST_BACKTRACE: "0" },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "", pending = "";
+  for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+    stderr += chunk;
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) await onLine(line);
+  }
+  return { code: (await child.status).code, stdout: "", stderr };
+}
+
+Deno.test("a disk without room: refused before training, or one line when it fills up", async (t) => {
   const config = await Deno.makeTempFile({ suffix: ".json" });
+  const args = (
+    out: string,
+  ) => ["--config", config, "--limit", "100", "--workers", "1", "--out", out];
   try {
     await Deno.writeTextFile(
       config,
@@ -461,39 +486,59 @@ Deno.test("a disk that fills up during a study: one line, exit 2, stored runs ke
         [{ seed: 1 }, { seed: 2 }].map((c) => ({ ...c, depth: 3, width: 8, epochs: 1 })),
       ),
     );
-    // Full when the worker stores the first run, or when the tables are written after it.
-    for (const [blocks, where] of [[1, "runs"], [3, "custom"]] as const) {
-      await t.step({
-        name: `${blocks} block(s) left: full while writing ${where}/`,
-        fn: async () => {
-          const mounted = await withSmallDisk(async (disk) => {
-            await fill(disk, blocks);
-            const out = join(disk, "out");
-            const before = await snapshot(disk);
-            const result = await experiment(
-              "--config",
-              config,
-              "--limit",
-              "100",
-              "--workers",
-              "1",
-              "--out",
-              out,
-            );
-            assertCleanError(
-              result,
-              new RegExp(
-                `error: cannot store results .*No space left on device.*out/${where}/.*training stopped`,
-              ),
-            );
-            assert.equal(result.stderr.match(/^error:/gm)?.length, 1);
-            assert.doesNotMatch(result.stderr, /Uncaught/);
-            assertOnlyChanged(before, await snapshot(disk), "out");
-          });
-          if (!mounted) console.log("no tmpfs mount here: skipped");
-        },
+    const onSmallDisk = (name: string, fn: (disk: string, out: string) => Promise<void>) =>
+      t.step(name, async () => {
+        const mounted = await withSmallDisk((disk) => fn(disk, join(disk, "out")));
+        if (!mounted) console.log("no tmpfs mount here: skipped");
       });
-    }
+
+    await onSmallDisk(
+      "too little room for the plan: refused before training",
+      async (disk, out) => {
+        await fill(disk, 1);
+        const before = await snapshot(disk);
+        const result = await experiment(...args(out));
+        assertCleanError(
+          result,
+          /2 runs and their tables need about \d+ kB, but \S+ has 4 kB free/,
+        );
+        assert.equal(result.stderr.match(/^error:/gm)?.length, 1);
+        assertOnlyChanged(before, await snapshot(disk), null);
+      },
+    );
+
+    await onSmallDisk("full while the tables are written", async (disk, out) => {
+      await fill(disk, 3);
+      const before = await snapshot(disk);
+      const result = await experiment(...args(out));
+      assertCleanError(
+        result,
+        /error: cannot store results .*No space left on device.*out\/custom\/.*training stopped/,
+      );
+      assert.equal(result.stderr.match(/^error:/gm)?.length, 1);
+      const after = await snapshot(disk);
+      assertOnlyChanged(before, after, "out");
+      assert.ok(after.has(`out/runs/${/^(\w{12}) custom/m.exec(result.stderr)![1]}.json`));
+    });
+
+    await onSmallDisk("full while a run is being stored", async (disk, out) => {
+      const before = await snapshot(disk);
+      // Filled by another program once the checks have passed and training starts.
+      const result = await experimentWatched(args(out), async (line) => {
+        if (line.startsWith("estimated ")) await fill(disk, 0).catch(() => {});
+      });
+      assertCleanError(
+        result,
+        /error: cannot store results .*No space left on device.*out\/runs\/.*training stopped/,
+      );
+      assert.equal(result.stderr.match(/^error:/gm)?.length, 1);
+      assert.doesNotMatch(result.stderr, /Uncaught/);
+      const after = await snapshot(disk);
+      after.delete("fill");
+      assertOnlyChanged(before, after, "out");
+      const records = [...after.keys()].filter((p) => /^out\/runs\/\w{12}\.json$/.test(p));
+      assert.deepEqual(records, [], "no run half-stored");
+    });
   } finally {
     await Deno.remove(config);
   }

@@ -33,7 +33,7 @@ import {
 import { join } from "node:path";
 import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./cli.ts";
 import { estimateSeconds, memoryProblem } from "./_estimate.ts";
-import { storageProblem, unwritableProblem } from "./_storage.ts";
+import { spaceProblem, storageProblem, unwritableProblem } from "./_storage.ts";
 import type { Experiment } from "./experiment.ts";
 import { configOverrides, readConfigFile } from "./_overrides.ts";
 import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./plan.ts";
@@ -301,9 +301,11 @@ async function execute(
     return true;
   }
   // Before anything trains: the largest run must fit a worker's memory, and the results
-  // folders must be writable (a run that cannot be stored is wasted training).
+  // folders must have room and be writable (a run that cannot be stored is wasted training).
   const memory = memoryProblem(todo, options.workers);
   if (memory !== undefined) throw new UsageError(memory);
+  const space = await spaceProblem(store, todo, unique(plan));
+  if (space !== undefined) throw new UsageError(space);
   for (const dir of [store, ...experimentsOf(plan).map((e) => join(options.root, e))]) {
     const problem = await unwritableProblem(dir);
     if (problem !== undefined) throw new UsageError(`cannot write results in ${dir}: ${problem}`);
