@@ -108,9 +108,10 @@ ${architecturesHelp()}
 
 Each finished run is stored in <out>/runs/<id>.json (the id hashes the config and the versions
 that affect results); a rerun trains only the runs that are missing, so an interrupted command
-resumes. After each run the experiment's tables in <out>/<experiment>/ (runs.csv, epochs.csv,
-gradient_norms.csv, timings.csv, manifest.json; see the README.md beside them) are rewritten
-atomically.`;
+resumes. Commands sharing a results folder claim each run before training it (<id>.claim), so
+none is trained twice. After each run the experiment's tables in <out>/<experiment>/ (runs.csv,
+epochs.csv, gradient_norms.csv, timings.csv, manifest.json; see the README.md beside them) are
+rewritten atomically.`;
 }
 
 /** Options of {@linkcode experimentMain}. */
