@@ -455,7 +455,7 @@ async function fill(disk: string, blocks: number): Promise<void> {
 /** Runs the experiment command, calling `onLine` with each line it prints on stderr. */
 async function experimentWatched(
   args: string[],
-  onLine: (line: string) => Promise<void>,
+  onLine: (line: string, child: Deno.ChildProcess) => Promise<void>,
 ): Promise<CommandResult> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../experiments/main.ts", import.meta.url).pathname, ...args],
@@ -469,7 +469,7 @@ async function experimentWatched(
     pending += chunk;
     const lines = pending.split("\n");
     pending = lines.pop()!;
-    for (const line of lines) await onLine(line);
+    for (const line of lines) await onLine(line, child);
   }
   return { code: (await child.status).code, stdout: "", stderr };
 }
@@ -649,6 +649,49 @@ Deno.test("a label out of range names the labels file, and nothing is written", 
       /t10k-labels-idx1-ubyte: label 12 at index 2 is not a digit 0-9/,
     );
     assertOnlyChanged(before, await snapshot(dir), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a command killed with SIGKILL resumes at once, its claims expired with it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = await tinyRuns(dir, 3);
+    const args = (out: string) => [
+      "--config",
+      config,
+      "--limit",
+      "2000",
+      "--workers",
+      "1",
+      "--out",
+      join(dir, out),
+    ];
+    let killed = false;
+    const first = await experimentWatched(args("out"), async (line, child) => {
+      if (!killed && / epoch 1:/.test(line)) {
+        killed = true;
+        child.kill("SIGKILL");
+      }
+    });
+    assert.ok(killed, first.stderr);
+    assert.notEqual(first.code, 0);
+    const started = performance.now();
+    const resumed = await experiment(...args("out"));
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(performance.now() - started < 60_000, "no wait for the killed process's claims");
+    const single = await experiment(...args("single"));
+    assert.equal(single.code, 0, single.stderr);
+    for (const table of TABLES) {
+      assert.equal(
+        await Deno.readTextFile(join(dir, "out", "custom", table)),
+        await Deno.readTextFile(join(dir, "single", "custom", table)),
+        table,
+      );
+    }
+    const left = [...Deno.readDirSync(join(dir, "out", "runs"))].map((e) => e.name);
+    assert.deepEqual(left.filter((name) => !/^\w{12}(\.meta)?\.json$/.test(name)), []);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

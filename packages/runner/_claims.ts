@@ -97,13 +97,28 @@ export class Claims {
   }
 }
 
-/** Whether the claim at `path` was last renewed more than CLAIM_SECONDS ago (or is gone). */
+/**
+ * Whether the claim at `path` is gone, was last renewed more than CLAIM_SECONDS ago, or was made
+ * on this machine by a process that no longer runs (killed: a rerun need not wait for it).
+ */
 async function expired(path: string): Promise<boolean> {
   try {
     const { mtime } = await Deno.stat(path);
-    return mtime === null || Date.now() - mtime.getTime() > CLAIM_SECONDS * 1000;
+    if (mtime === null || Date.now() - mtime.getTime() > CLAIM_SECONDS * 1000) return true;
+    const holder = JSON.parse(await Deno.readTextFile(path));
+    return holder?.host === Deno.hostname() && Number.isInteger(holder?.pid) &&
+      !await isRunning(holder.pid);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return true;
+    // A claim being written, or not ours to read: taken as live until it expires.
+    if (error instanceof SyntaxError) return false;
     throw error;
   }
+}
+
+/** Whether process `pid` runs on this machine; true when that cannot be told (no /proc). */
+async function isRunning(pid: number): Promise<boolean> {
+  if (pid === Deno.pid) return true;
+  const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
+  return !await exists("/proc/self") || await exists(`/proc/${pid}`);
 }
