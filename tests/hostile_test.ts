@@ -171,6 +171,10 @@ Deno.test("report --results naming no folder, or --out naming a file, exits 2", 
       await report("--results", join(dir, "nope"), "--out", out),
       /nope: no such results folder/,
     );
+    assertCleanError(
+      await report("--results", join(results, "search", "runs.csv"), "--out", out),
+      /runs\.csv: not a folder/,
+    );
     await Deno.mkdir(join(dir, "site"));
     await Deno.writeTextFile(out, "a file");
     assertCleanError(
