@@ -61,6 +61,17 @@ export class Claims {
     return false;
   }
 
+  /** Removes the expired claims of runs `ids` (stored runs whose claimant was killed). */
+  async clearExpired(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      if (this.#held.has(id)) continue;
+      const path = this.#path(id);
+      if (await Deno.lstat(path).then(() => true, () => false) && await expired(path)) {
+        await Deno.remove(path).catch(() => {});
+      }
+    }
+  }
+
   /** Gives up the claim on run `id` (when it is stored, or failed). */
   async release(id: string): Promise<void> {
     if (!this.#held.delete(id)) return;

@@ -32,6 +32,7 @@ import {
 } from "@gradnets/analysis";
 import { join } from "node:path";
 import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./cli.ts";
+import { Claims } from "./_claims.ts";
 import { estimateSeconds, memoryProblem } from "./_estimate.ts";
 import { spaceProblem, storageProblem, unwritableProblem } from "./_storage.ts";
 import type { Experiment } from "./experiment.ts";
@@ -305,6 +306,8 @@ async function execute(
   // folders must have room and be writable (a run that cannot be stored is wasted training).
   const memory = memoryProblem(todo, options.workers);
   if (memory !== undefined) throw new UsageError(memory);
+  // Claims left on stored runs by a process killed after storing them are of no use.
+  await new Claims(store).clearExpired(stored.keys());
   const space = await spaceProblem(store, todo, unique(plan));
   if (space !== undefined) throw new UsageError(space);
   for (const dir of [store, ...experimentsOf(plan).map((e) => join(options.root, e))]) {
