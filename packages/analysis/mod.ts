@@ -17,6 +17,7 @@ export * from "./aggregate.ts";
 export * from "./csv.ts";
 export * from "./findings.ts";
 export { publishedRunId, snakeCase } from "./pages/shared.ts";
+export * from "./html.ts";
 export * from "./readme.ts";
 export * from "./render.ts";
 export * from "./report.ts";

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { runAccuracy, summarizeByDepth } from "../aggregate.ts";
 import { writeFileAtomic } from "../csv.ts";
+import { slug } from "../html.ts";
 import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
 import { accuracyVsDepthSpec } from "../specs/accuracy_vs_depth.ts";
 import type { Provenance } from "../specs/common.ts";
@@ -60,7 +61,7 @@ export async function depthStudyPages(
       const provenance: Provenance = { settings: commonSettings(runs), notice };
       const headline = await figure(
         options.out,
-        `${dataset}-accuracy-vs-depth`,
+        `${slug(dataset)}-accuracy-vs-depth`,
         accuracyVsDepthSpec({
           title: `${dataset}: test error against depth`,
           runs,
@@ -87,7 +88,7 @@ export async function depthStudyPages(
       headlines.set(dataset, [headline, table, finalTable]);
       const curves = await figure(
         options.out,
-        `${dataset}-learning-curves`,
+        `${slug(dataset)}-learning-curves`,
         learningCurvesSpec({
           title: `${dataset}: learning curves by depth`,
           points: curvePoints(runs, epochs),
@@ -134,7 +135,7 @@ export async function depthStudyPages(
         blocks.push(
           await figure(
             options.out,
-            `${dataset}-gradient-norms-depth-${depth}`,
+            `${slug(dataset)}-gradient-norms-depth-${depth}`,
             gradientHeatmapSpec({
               title:
                 `${dataset}: gradient norms per layer and epoch, depth ${depth}, seed ${firstSeed}`,
@@ -149,7 +150,7 @@ export async function depthStudyPages(
         );
       }
       blocks.push(manifestBlock(studyManifest, name));
-      const path = join(options.out, `${dataset}.html`);
+      const path = join(options.out, `${slug(dataset)}.html`);
       await writeFileAtomic(
         path,
         await htmlPage({ title: `GradNets depth study: ${dataset}`, nav, blocks }),
