@@ -74,7 +74,8 @@ async function timeLayerStep(config: RunConfig): Promise<number> {
 }
 
 /** The most a tfjs-wasm heap can hold (32-bit wasm memory). */
-const WASM_HEAP_BYTES = 4 * 2 ** 30;
+const GIB = 1024 * 1024 * 1024;
+const WASM_HEAP_BYTES = 4 * GIB;
 
 /**
  * Bytes a run needs, from its sizes alone (nothing is allocated): weights with their gradients
@@ -103,7 +104,7 @@ export function memoryProblem(todo: readonly PlannedRun[], workers: number): str
   const free = Deno.systemMemoryInfo().available / Math.min(workers, todo.length);
   const limit = largest.config.backend === "wasm" ? Math.min(free, WASM_HEAP_BYTES) : free;
   if (needed <= limit) return undefined;
-  const gb = (bytes: number) => `${(bytes / 2 ** 30).toPrecision(3)} GB`;
+  const gb = (bytes: number) => `${(bytes / GIB).toPrecision(3)} GB`;
   const c = largest.config;
   const reason = limit === WASM_HEAP_BYTES
     ? "the wasm backend's heap limit"
