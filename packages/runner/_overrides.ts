@@ -82,10 +82,10 @@ function setOverride(assignment: string): Override {
   if (!match) throw new UsageError(`--set needs PATH=VALUE, got "${assignment}"`);
   const [, path, text] = match;
   const keys = path.split(".");
-  if (!(keys[0] in NOTEBOOK_CONFIG)) {
+  if (!(keys[0] in NOTEBOOK_CONFIG) && !OPTIONAL_FIELDS.includes(keys[0])) {
     throw new UsageError(
       `--set: unknown config field "${keys[0]}" (known: ${
-        Object.keys(NOTEBOOK_CONFIG).join(", ")
+        [...Object.keys(NOTEBOOK_CONFIG), ...OPTIONAL_FIELDS].join(", ")
       })`,
     );
   }
@@ -107,7 +107,10 @@ function setPath(target: unknown, keys: string[], value: unknown): unknown {
 }
 
 /** Fields of RunConfig that the notebook's config leaves out. */
-const OPTIONAL_FIELDS: readonly string[] = ["evaluateTest"] satisfies (keyof RunConfig)[];
+const OPTIONAL_FIELDS: readonly string[] = [
+  "inputStage",
+  "evaluateTest",
+] satisfies (keyof RunConfig)[];
 
 export async function readConfigFile(path: string): Promise<RunConfig[]> {
   let parsed: unknown;

@@ -14,6 +14,7 @@ import {
   canonicalJson,
   ConfigError,
   INITIALIZERS,
+  inputStagesHelp,
   NUMERICS_VERSION,
   type RunConfig,
   runId,
@@ -104,6 +105,10 @@ Config overrides, applied to every run (a changed config is a new run with a new
 
 Architectures (--arch NAME, or --set architecture.OPTION=VALUE):
 ${architecturesHelp()}
+
+Input stages (--set inputStage='{"kind":"gradual-pool","window":2}'; default: none, the pixels
+go straight into the dense input layer):
+${inputStagesHelp()}
 
 Each finished run is stored in <out>/runs/<id>.json (the id hashes the config and the versions
 that affect results); a rerun trains only the runs that are missing, so an interrupted command
