@@ -14,6 +14,7 @@ import {
   canonicalJson,
   ConfigError,
   INITIALIZERS,
+  inputStageLabel,
   inputStagesHelp,
   NUMERICS_VERSION,
   type RunConfig,
@@ -300,6 +301,7 @@ async function execute(
         `width ${c.width}`,
         `seed ${c.seed}`,
         `${c.epochs} epochs`,
+        ...(c.inputStage ? [inputStageLabel(c.inputStage)] : []),
       ].join("\t"));
     }
     return true;
