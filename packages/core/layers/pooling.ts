@@ -132,7 +132,7 @@ export function attentionPoolLayer(options: AttentionPoolOptions): Layer {
   // Rows of the patches ([batch * patches, k]), their attention weights and the pooled values.
   const attend = (x: tf.Tensor2D) => {
     const rows = tf.reshape(patches(x, side, window), [-1, k]) as tf.Tensor2D;
-    const a = tf.softmax(tf.add(tf.matMul(rows, v), c) as tf.Tensor2D);
+    const a = tf.softmax(tf.fused.matMul({ a: rows, b: v, bias: c }));
     const pooled = tf.sum(tf.mul(a, rows), 1, true) as tf.Tensor2D;
     return { rows, a, pooled };
   };
@@ -148,12 +148,13 @@ export function attentionPoolLayer(options: AttentionPoolOptions): Layer {
       return {
         y: tf.reshape(pooled, [batch, -1]) as tf.Tensor2D,
         backward(dy, needInputGradient) {
-          const d = tf.reshape(dy, [-1, 1]);
-          // d loss / d scores: a * dy * (x - y), the softmax's Jacobian applied to dy * x.
-          const dScores = tf.mul(tf.mul(a, d), tf.sub(rows, pooled)) as tf.Tensor2D;
+          // d loss / d x_pk through the weights, dy_p a_pk; d loss / d scores, a * dy * (x - y):
+          // the softmax's Jacobian applied to dy * x.
+          const direct = tf.mul(a, tf.reshape(dy, [-1, 1])) as tf.Tensor2D;
+          const dScores = tf.mul(direct, tf.sub(rows, pooled)) as tf.Tensor2D;
           const grads = [tf.matMul(rows, dScores, true, false), tf.sum(dScores, 0)];
           if (!needInputGradient) return { dx: null, grads };
-          const dRows = tf.add(tf.mul(a, d), tf.matMul(dScores, v, false, true));
+          const dRows = tf.add(direct, tf.matMul(dScores, v, false, true));
           const dx = image(tf.reshape(dRows, [batch, -1, k]) as tf.Tensor3D, side, window);
           return { dx, grads };
         },
