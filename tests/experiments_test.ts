@@ -5,6 +5,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runScript } from "./_command.ts";
+import { runId, validateConfig } from "@gradnets/core";
+import { attention } from "../experiments/attention.ts";
+import { depthStudy } from "../experiments/depth-study.ts";
 import { EXPERIMENTS } from "../experiments/main.ts";
 import { seedNotebook } from "../experiments/seed-notebook.ts";
 
@@ -50,4 +53,27 @@ Deno.test("the notebook's signal table: deterministic, and the report's figure d
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("the attention study: the GradNet stage, both its ends and the pixels, declared, not yet published", async () => {
+  assert.ok(!EXPERIMENTS.includes(attention));
+  const runs = attention.runs({ quick: false });
+  for (const config of runs) validateConfig(config);
+  // 2 datasets x 5 seeds x 2 depths x (3 stages + the pixels), every id its own.
+  assert.equal(runs.length, 80);
+  assert.equal(new Set(runs.map(runId)).size, 80);
+  const stages = (kind: string) => runs.filter((c) => (c.inputStage?.kind ?? "pixels") === kind);
+  for (const kind of ["gradual-pool", "average-pool", "attention-pool", "pixels"]) {
+    assert.equal(stages(kind).length, 20, kind);
+  }
+  // The arms of a stage differ only in their stage; the pixels are the depth study's own runs.
+  const rest = ({ inputStage: _, ...config }: (typeof runs)[number]) => JSON.stringify(config);
+  assert.deepEqual(stages("average-pool").map(rest), stages("gradual-pool").map(rest));
+  assert.deepEqual(stages("attention-pool").map(rest), stages("gradual-pool").map(rest));
+  const depthIds = new Set(depthStudy.runs({ quick: false }).map(runId));
+  const shared = runs.filter((c) => depthIds.has(runId(c)));
+  assert.deepEqual(shared, stages("pixels").filter((c) => c.seed <= 3));
+  const list = await runScript("experiments/attention.ts", "--list", "--quick");
+  assert.equal(list.code, 0, list.stderr);
+  assert.equal(list.stdout.trim().split("\n").length, 8);
 });

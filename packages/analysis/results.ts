@@ -153,11 +153,13 @@ replaced atomically (temporary file, then rename).
 ## runs.csv: one row per run
 - \`run_id\`: first 12 hex digits of the SHA-256 of the run's config; join key of all tables.
 - \`label\`: the run's name in figures and tables, e.g. \`plain-71\`, \`grelu-vp\`,
-  \`grelu-leaky+gradual-bn\` (the architecture's label, then batch norm or dropout where on);
-  \`architecture_label\`: the same without batch norm and dropout. Filter by these rather than
-  rebuilding names from the config columns.
+  \`grelu-leaky+gradual-bn\`, \`rezero+gradual-pool-2x2\` (the architecture's label, then the input
+  stage, batch norm or dropout where on); \`architecture_label\`: the architecture's alone.
+  Filter by these rather than rebuilding names from the config columns.
 - config columns: \`dataset\` (\`mnist\`, or \`idx:<folder>\` for other IDX files), \`data_limit\`
-  (only the first N images of each split; empty: all), \`architecture\`, \`depth\` (all layers: input + hidden + output),
+  (only the first N images of each split; empty: all), \`architecture\`, \`input_stage\` and
+  \`input_stage_window\` (pooling of the image before the input layer, in runs that have one),
+  \`depth\` (all layers: input + hidden + output),
   \`width\`, \`init\` and \`init_*\`, \`bias_init\`, \`schedule\` and \`schedule_*\` (g's schedule,
   \`schedule_tau\` in epochs), \`optimizer\` and \`optimizer_*\`, \`loss_reduction\` (mean or sum over the
   batch), \`batch_size\`, \`epochs\`, \`seed\`, \`backend\`.

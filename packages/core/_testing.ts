@@ -4,6 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { AssertionError } from "node:assert/strict";
 import { ARCHITECTURE_TEST_CASES, architectureLabel } from "./architectures.ts";
 import type { RunConfig } from "./config.ts";
+import { INPUT_STAGE_TEST_CASES, inputStageLabel } from "./input_stages.ts";
 import { type Layer, layerContext } from "./layers/layer.ts";
 import { Random } from "./random.ts";
 
@@ -109,3 +110,10 @@ export function disposeLayer(layer: Layer): void {
  */
 export const ARCHITECTURE_CASES: readonly [string, Partial<RunConfig>][] = ARCHITECTURE_TEST_CASES
   .map((architecture) => [architectureLabel(architecture, 8), { architecture }]);
+
+/**
+ * Every test case of the input stages' registry, as config changes named by label (on MNIST's
+ * 784 pixels or a 4 x 4 image: the stages need a square image).
+ */
+export const INPUT_STAGE_CASES: readonly [string, Partial<RunConfig>][] = INPUT_STAGE_TEST_CASES
+  .map((inputStage) => [inputStageLabel(inputStage), { inputStage }]);

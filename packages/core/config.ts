@@ -10,6 +10,7 @@ import { type Architecture, architectureLabel, validateArchitecture } from "./ar
 import type { BackendName } from "./backend.ts";
 import { BACKENDS } from "./backend.ts";
 import { type Initializer, validateInitializer } from "./initializers.ts";
+import { type InputStage, inputStageLabel, validateInputStage } from "./input_stages.ts";
 import type { LossReduction } from "./losses.ts";
 import {
   type LearningRateDecay,
@@ -48,6 +49,11 @@ export interface RunConfig {
   readonly dataLimit: number | null;
   /** The hidden layers. */
   readonly architecture: Architecture;
+  /**
+   * What is done to the image before the dense input layer (pooling over its patches, from the
+   * registry of `input_stages.ts`); absent: nothing, the pixels go straight in.
+   */
+  readonly inputStage?: InputStage;
   /** Number of layers, counted as the notebook does: input + hidden + output. At least 2. */
   readonly depth: number;
   /** Width of the input and hidden layers. */
@@ -165,6 +171,10 @@ export function validateConfig(config: RunConfig): void {
   };
   const architectureProblem = validateArchitecture(config.architecture);
   if (architectureProblem !== undefined) throw new ConfigError("architecture", architectureProblem);
+  if (config.inputStage !== undefined) {
+    const stageProblem = validateInputStage(config.inputStage);
+    if (stageProblem !== undefined) throw new ConfigError("inputStage", stageProblem);
+  }
   // Which names exist is the dataset registry's to say (@gradnets/data: checkDatasetName).
   if (typeof config.dataset !== "string" || config.dataset === "") {
     throw new ConfigError(
@@ -226,8 +236,23 @@ export function validateConfig(config: RunConfig): void {
   }
 }
 
+/**
+ * The optional fields of {@linkcode RunConfig}, which the notebook's config leaves out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OPTIONAL_CONFIG_FIELDS } from "@gradnets/core";
+ * assert(OPTIONAL_CONFIG_FIELDS.includes("inputStage"));
+ * ```
+ */
+export const OPTIONAL_CONFIG_FIELDS: readonly (keyof RunConfig)[] = ["inputStage", "evaluateTest"];
+
 /** The fields a config may have as its own (those of the notebook's config, and the optional). */
-const CONFIG_FIELDS: readonly string[] = [...Object.keys(NOTEBOOK_CONFIG), "evaluateTest"];
+const CONFIG_FIELDS: readonly string[] = [
+  ...Object.keys(NOTEBOOK_CONFIG),
+  ...OPTIONAL_CONFIG_FIELDS,
+];
 
 /** The fields, beside `kind`, of each kind of the config's nested objects. */
 const NESTED_FIELDS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
@@ -358,8 +383,9 @@ export function configColumns(config: RunConfig): ConfigColumns {
 }
 
 /**
- * A run's label in figures and tables: its architecture's label, then `+gradual-bn` or
- * `+constant-dropout` where batch norm or dropout is on. Written into every table's `label`
+ * A run's label in figures and tables: its architecture's label, then its input stage's (e.g.
+ * `+gradual-pool-2x2`) where it has one, and `+gradual-bn` or `+constant-dropout` where batch
+ * norm or dropout is on. Written into every table's `label`
  * column, so that readers and the analysis filter by it instead of rebuilding names.
  *
  * @example
@@ -371,10 +397,15 @@ export function configColumns(config: RunConfig): ConfigColumns {
  *   runLabel({ ...NOTEBOOK_CONFIG, architecture: { kind: "grelu-leaky" }, batchNorm: { kind: "gradual" } }),
  *   "grelu-leaky+gradual-bn",
  * );
+ * assert.equal(
+ *   runLabel({ ...NOTEBOOK_CONFIG, inputStage: { kind: "attention-pool", window: 2 } }),
+ *   "grelu+attention-pool-2x2",
+ * );
  * ```
  */
 export function runLabel(config: RunConfig): string {
   let label = architectureLabel(config.architecture, config.width);
+  if (config.inputStage !== undefined) label += `+${inputStageLabel(config.inputStage)}`;
   if (config.batchNorm.kind !== "none") label += `+${config.batchNorm.kind}-bn`;
   if (config.dropout.kind !== "none") label += `+${config.dropout.kind}-dropout`;
   return label;

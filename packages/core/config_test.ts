@@ -23,6 +23,14 @@ Deno.test("every field of a bad config is named in the error", () => {
       "architecture",
       /architecture plain has no field carryBias/,
     ],
+    [{ inputStage: { kind: "max-pool", window: 2 } }, "inputStage", /unknown input stage/],
+    [
+      { inputStage: { kind: "average-pool", window: 1 } },
+      "inputStage",
+      /window must be an integer >= 2/,
+    ],
+    [{ inputStage: { kind: "gradual-pool" } }, "inputStage", /window is required/],
+    [{ inputStage: "attention" }, "inputStage", /inputStage must be an object/],
     [{ dataset: 10 }, "dataset", /dataset must be a dataset name, got 10/],
     [{ depth: 1 }, "depth", /depth must be an integer >= 2, got 1/],
     [{ width: 0 }, "width", /width/],
@@ -54,6 +62,19 @@ Deno.test("every field of a bad config is named in the error", () => {
     });
   }
   validateConfig(NOTEBOOK_CONFIG);
+  validateConfig({ ...NOTEBOOK_CONFIG, inputStage: { kind: "gradual-pool", window: 2 } });
+});
+
+Deno.test("an input stage is a field of its own: absent, configs and ids are as before", () => {
+  const pooled: RunConfig = {
+    ...NOTEBOOK_CONFIG,
+    inputStage: { kind: "attention-pool", window: 2 },
+  };
+  assert.equal(configColumns(pooled).input_stage, "attention-pool");
+  assert.equal(configColumns(pooled).input_stage_window, 2);
+  assert.ok(!("input_stage" in configColumns(NOTEBOOK_CONFIG)));
+  assert.equal(runId({ ...NOTEBOOK_CONFIG, inputStage: undefined }), runId(NOTEBOOK_CONFIG));
+  assert.notEqual(runId(pooled), runId(NOTEBOOK_CONFIG));
 });
 
 Deno.test("only a config's own known fields count, at every level", () => {

@@ -1,14 +1,16 @@
 /**
- * A model built from a {@linkcode RunConfig}: a dense ReLU input layer, `depth - 2` hidden layers
- * of the configured architecture (each with batch normalisation before it and dropout after it
- * when configured), and a dense output layer giving the logits.
+ * A model built from a {@linkcode RunConfig}: the input stage when configured (pooling of the
+ * image, not counted in the depth), a dense ReLU input layer, `depth - 2` hidden layers of the
+ * configured architecture (each with batch normalisation before it and dropout after it when
+ * configured), and a dense output layer giving the logits.
  *
  * @module
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import type { RunConfig } from "./config.ts";
+import { ConfigError, type RunConfig } from "./config.ts";
 import { hiddenLayer } from "./architectures.ts";
+import { inputStageLayer } from "./input_stages.ts";
 import { denseLayer } from "./layers/dense.ts";
 import { batchNormLayer } from "./layers/batch_norm.ts";
 import { dropoutLayer } from "./layers/dropout.ts";
@@ -60,10 +62,17 @@ export interface ModelShape {
  */
 export function createModel(config: RunConfig, shape: ModelShape, random: Random): Model {
   const { init, biasInit, width } = config;
+  const stage = config.inputStage === undefined ? undefined : inputStageLayer(
+    config.inputStage,
+    shape.inputSize,
+    { init, random: random.fork("inputStage") },
+  );
+  if (stage && "problem" in stage) throw new ConfigError("inputStage", stage.problem);
   const layers: Layer[] = [
+    ...(stage ? [stage.layer] : []),
     denseLayer({
       name: "input",
-      inputSize: shape.inputSize,
+      inputSize: stage?.features ?? shape.inputSize,
       outputSize: width,
       activation: "relu",
       init,

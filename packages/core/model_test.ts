@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { ARCHITECTURE_CASES, assertAllClose, fixture } from "./_testing.ts";
+import { ARCHITECTURE_CASES, assertAllClose, fixture, INPUT_STAGE_CASES } from "./_testing.ts";
 import { useBackend } from "./backend.ts";
 import { ARCHITECTURE_KINDS, isGradNet } from "./architectures.ts";
-import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
+import { ConfigError, NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
+import { INPUT_STAGE_KINDS, inputStageIsGradNet } from "./input_stages.ts";
 import { layerContext } from "./layers/layer.ts";
 import { softmaxCrossEntropy } from "./losses.ts";
 import { createModel } from "./model.ts";
@@ -51,15 +52,22 @@ for (const [name, variant] of VARIANTS) {
   });
 }
 
-function checkAgainstAutodiff(config: RunConfig) {
-  const model = createModel(config, { inputSize: 12, classes: 3 }, new Random(4));
+for (const [name, variant] of INPUT_STAGE_CASES) {
+  Deno.test(`${name} input stage: manual backward pass equals tfjs autodiff of the reference model`, () => {
+    // A 4 x 4 image: 4 patches of 2 x 2 into the dense input layer.
+    checkAgainstAutodiff({ ...SMALL, architecture: { kind: "rezero" }, ...variant }, 16);
+  });
+}
+
+function checkAgainstAutodiff(config: RunConfig, inputSize = 12) {
+  const model = createModel(config, { inputSize, classes: 3 }, new Random(4));
   if (config.architecture.kind === "rezero") {
     // Give the ReZero scales a value, so that every weight gets a gradient.
     tf.tidy(() =>
       model.variables.filter((v) => v.rank === 0).forEach((v) => v.assign(tf.scalar(0.3)))
     );
   }
-  const x = tf.tensor2d(fixture(5 * 12, 8), [5, 12]);
+  const x = tf.tensor2d(fixture(5 * inputSize, 8), [5, inputSize]);
   const labels = new Uint8Array([0, 2, 1, 1, 0]);
   const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), 3);
   for (const g of [0, 0.4, 1]) {
@@ -113,6 +121,56 @@ Deno.test("isGradNet names exactly the architectures whose output changes with g
   }
   x.dispose();
   assert.deepEqual([...covered].sort(), [...ARCHITECTURE_KINDS].sort());
+});
+
+Deno.test("an input stage pools the image before the dense input layer, outside the depth", () => {
+  const config: RunConfig = { ...SMALL, inputStage: { kind: "gradual-pool", window: 2 } };
+  const model = createModel(config, { inputSize: 784, classes: 10 }, new Random(4));
+  assert.deepEqual(model.layers.map((layer) => layer.name).slice(0, 3), [
+    "pool",
+    "input",
+    "hidden1",
+  ]);
+  assert.equal(model.layers.length, config.depth + 1);
+  assert.deepEqual(model.variables.slice(0, 3).map((v) => v.shape), [[4, 4], [4], [196, 8]]);
+  model.dispose();
+  // The same seed draws the same weights for the other layers as without the stage.
+  const plain = createModel(SMALL, { inputSize: 196, classes: 10 }, new Random(4));
+  const pooled = createModel(config, { inputSize: 784, classes: 10 }, new Random(4));
+  assert.deepEqual(
+    pooled.variables.slice(2).map((v) => Array.from(v.dataSync())),
+    plain.variables.map((v) => Array.from(v.dataSync())),
+  );
+  plain.dispose();
+  pooled.dispose();
+});
+
+Deno.test("an input stage whose window does not fit the image is a ConfigError", () => {
+  const build = (inputStage: RunConfig["inputStage"], inputSize: number) => () =>
+    createModel({ ...SMALL, inputStage }, { inputSize, classes: 3 }, new Random(1));
+  assert.throws(
+    build({ kind: "average-pool", window: 3 }, 784),
+    (e) => e instanceof ConfigError && /window 3 does not divide the image side 28/.test(e.message),
+  );
+  assert.throws(build({ kind: "attention-pool", window: 2 }, 12), /needs a square image, got 12/);
+});
+
+Deno.test("inputStageIsGradNet names exactly the input stages whose output changes with g", () => {
+  const x = tf.tensor2d(fixture(5 * 16, 3), [5, 16]);
+  const covered = new Set<string>();
+  for (const [name, variant] of INPUT_STAGE_CASES) {
+    const config: RunConfig = { ...SMALL, architecture: { kind: "plain" }, ...variant };
+    covered.add(config.inputStage!.kind);
+    const model = createModel(config, { inputSize: 16, classes: 3 }, new Random(4));
+    const logits = (g: number) =>
+      tf.tidy(() => model.forward(x, layerContext(g, false, new Random(1))).logits.dataSync());
+    const [atZero, atHalf, atOne] = [logits(0), logits(0.5), logits(1)];
+    const changes = atZero.some((v, i) => v !== atHalf[i] || v !== atOne[i]);
+    assert.equal(changes, inputStageIsGradNet(config.inputStage!), name);
+    model.dispose();
+  }
+  x.dispose();
+  assert.deepEqual([...covered].sort(), [...INPUT_STAGE_KINDS].sort());
 });
 
 Deno.test("gradual batch norm: at g = 1 test predictions are the same with and without running statistics", () => {

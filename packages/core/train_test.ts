@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { batches, type Dataset, loadMnist, shuffledOrder } from "@gradnets/data";
-import { ARCHITECTURE_CASES } from "./_testing.ts";
+import { ARCHITECTURE_CASES, INPUT_STAGE_CASES } from "./_testing.ts";
 import { useBackend } from "./backend.ts";
 import { NOTEBOOK_CONFIG, type RunConfig } from "./config.ts";
 import { layerContext } from "./layers/layer.ts";
@@ -108,6 +108,10 @@ Deno.test("every architecture and GradNet variant trains a few steps on real MNI
   } as const;
   const variants: [string, Partial<RunConfig>][] = [
     ...ARCHITECTURE_CASES,
+    ...INPUT_STAGE_CASES.map(([name, variant]): [string, Partial<RunConfig>] => [
+      `${name} input stage`,
+      { architecture: { kind: "rezero" }, ...variant },
+    ]),
     ["gradual dropout", {
       architecture: { kind: "plain" },
       dropout: { kind: "gradual", rate: 0.2 },

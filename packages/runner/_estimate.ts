@@ -25,7 +25,9 @@ export async function estimateSeconds(
 ): Promise<number> {
   const rates = new Map<string, number>();
   const key = (c: RunConfig) =>
-    `${c.backend}|${c.architecture.kind}|${c.batchNorm.kind}|${c.dropout.kind}`;
+    `${c.backend}|${c.architecture.kind}|${c.batchNorm.kind}|${c.dropout.kind}|${
+      c.inputStage?.kind ?? "pixels"
+    }`;
   for (const { record } of stored.values()) {
     const seconds = record.result.epochs.reduce(
       (s, e) => s + (Number.isFinite(e.seconds) ? e.seconds : NaN),

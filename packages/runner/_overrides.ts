@@ -12,6 +12,7 @@ import {
   defaultArchitecture,
   INITIALIZERS,
   NOTEBOOK_CONFIG,
+  OPTIONAL_CONFIG_FIELDS,
   type RunConfig,
   validateConfig,
 } from "@gradnets/core";
@@ -110,7 +111,7 @@ function setPath(target: unknown, keys: string[], value: unknown): unknown {
 }
 
 /** Fields of RunConfig that the notebook's config leaves out. */
-const OPTIONAL_FIELDS: readonly string[] = ["evaluateTest"] satisfies (keyof RunConfig)[];
+const OPTIONAL_FIELDS: readonly string[] = OPTIONAL_CONFIG_FIELDS;
 
 export async function readConfigFile(path: string): Promise<RunConfig[]> {
   let parsed: unknown;

@@ -14,6 +14,8 @@ import {
   canonicalJson,
   ConfigError,
   INITIALIZERS,
+  inputStageLabel,
+  inputStagesHelp,
   NUMERICS_VERSION,
   type RunConfig,
   runId,
@@ -106,6 +108,10 @@ Config overrides, applied to every run (a changed config is a new run with a new
 
 Architectures (--arch NAME, or --set architecture.OPTION=VALUE):
 ${architecturesHelp()}
+
+Input stages (--set inputStage='{"kind":"gradual-pool","window":2}'; default: none, the pixels
+go straight into the dense input layer):
+${inputStagesHelp()}
 
 Each finished run is stored in <out>/runs/<id>.json (the id hashes the config and the versions
 that affect results); a rerun trains only the runs that are missing, so an interrupted command
@@ -298,6 +304,7 @@ async function execute(
         `width ${c.width}`,
         `seed ${c.seed}`,
         `${c.epochs} epochs`,
+        ...(c.inputStage ? [inputStageLabel(c.inputStage)] : []),
       ].join("\t"));
     }
     return true;
