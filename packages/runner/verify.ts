@@ -291,7 +291,7 @@ async function exists(path: string): Promise<boolean> {
 async function storedCandidates(
   results: string,
   experiments: readonly Experiment[],
-): Promise<{ names: string[]; candidates: Candidate[] }> {
+): Promise<{ names: string[]; candidates: Candidate[]; stale: number }> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(results));
@@ -347,7 +347,31 @@ async function storedCandidates(
   for (const { row, experiment } of untimed) {
     byId.set(row.runId, candidateOf(row, experiment, rate * workOfRow(row)));
   }
-  return { names, candidates: ids.map((id) => byId.get(id)!) };
+  // A table written under an older numerics version (or tfjs) names runs whose configs this code
+  // gives other ids: where the same config's run under this code is stored (a study being
+  // retrained), that run is the one to check; the others cannot be checked by this code.
+  const candidates: Candidate[] = [];
+  let stale = 0;
+  for (const id of ids) {
+    const candidate = byId.get(id)!;
+    const current = await currentId(results, id);
+    if (current === id) candidates.push(candidate);
+    else if (current !== null && await exists(join(results, "runs", `${current}.json`))) {
+      candidates.push({ ...candidate, id: current });
+    } else stale++;
+  }
+  return { names, candidates, stale };
+}
+
+/** The id this code gives the config of stored run `id`; null without a readable run file. */
+async function currentId(results: string, id: string): Promise<string | null> {
+  try {
+    const record = JSON.parse(await Deno.readTextFile(join(results, "runs", `${id}.json`)));
+    return runId(record.config);
+  } catch {
+    // A missing or broken file: left to the check itself, which reports it.
+    return id;
+  }
 }
 
 type RunRow = Awaited<ReturnType<typeof readRuns>>[number];
@@ -545,7 +569,17 @@ export async function verifyMain(experiments: readonly Experiment[]): Promise<vo
         throw new UsageError(`--record ${values.record}: its folder does not exist`);
       }
     }
-    const { names, candidates } = await storedCandidates(results, experiments);
+    const { names, candidates, stale } = await storedCandidates(results, experiments);
+    if (stale > 0) {
+      console.error(
+        `note: ${stale} runs of the tables were trained under another numerics version or tfjs ` +
+          `(this code: numerics ${NUMERICS_VERSION}, tfjs ${runtimeVersions().tfjs}) and are ` +
+          "not stored under this code yet; they are left out (deno task experiment retrains them)",
+      );
+    }
+    if (candidates.length === 0) {
+      throw new UsageError(`no stored run in ${results} can be checked by this code`);
+    }
     const { chosen, selection } = selectRuns(values, results, names, candidates, {
       budgetText,
       budgetSeconds,
