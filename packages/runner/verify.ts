@@ -291,7 +291,7 @@ async function exists(path: string): Promise<boolean> {
 async function storedCandidates(
   results: string,
   experiments: readonly Experiment[],
-): Promise<{ names: string[]; candidates: Candidate[]; stale: number }> {
+): Promise<{ names: string[]; candidates: Candidate[]; stale: number; named: Candidate[] }> {
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(results));
@@ -360,7 +360,7 @@ async function storedCandidates(
       candidates.push({ ...candidate, id: current });
     } else stale++;
   }
-  return { names, candidates, stale };
+  return { names, candidates, stale, named: ids.map((id) => byId.get(id)!) };
 }
 
 /** The id this code gives the config of stored run `id`; null without a readable run file. */
@@ -569,8 +569,11 @@ export async function verifyMain(experiments: readonly Experiment[]): Promise<vo
         throw new UsageError(`--record ${values.record}: its folder does not exist`);
       }
     }
-    const { names, candidates, stale } = await storedCandidates(results, experiments);
-    if (stale > 0) {
+    const stored = await storedCandidates(results, experiments);
+    const { names, stale } = stored;
+    // Runs named with --runs are checked as the tables name them, stale or not.
+    const candidates = values.runs !== undefined ? stored.named : stored.candidates;
+    if (stale > 0 && values.runs === undefined) {
       console.error(
         `note: ${stale} runs of the tables were trained under another numerics version or tfjs ` +
           `(this code: numerics ${NUMERICS_VERSION}, tfjs ${runtimeVersions().tfjs}) and are ` +
