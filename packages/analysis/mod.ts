@@ -22,6 +22,7 @@ export * from "./render.ts";
 export * from "./report.ts";
 export * from "./search_page.ts";
 export * from "./signal_table.ts";
+export * from "./stats.ts";
 export * from "./specs/accuracy_vs_depth.ts";
 export * from "./specs/common.ts";
 export * from "./specs/gradient_heatmap.ts";
