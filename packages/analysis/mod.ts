@@ -14,6 +14,8 @@
  */
 
 export * from "./aggregate.ts";
+export * from "./collapse.ts";
+export * from "./comparisons.ts";
 export * from "./csv.ts";
 export * from "./findings.ts";
 export { publishedRunId, snakeCase } from "./pages/shared.ts";
