@@ -10,7 +10,7 @@
  */
 
 import { architectureEntry } from "@gradnets/core";
-import { runAccuracy } from "./aggregate.ts";
+import { type AccuracyKind, runAccuracy } from "./aggregate.ts";
 import { dependsOnG } from "./pages/shared.ts";
 import { type PermutationResult, permutationTest, type WelchResult, welchTest } from "./stats.ts";
 import type { RunRow } from "./tables.ts";
@@ -88,10 +88,20 @@ export function compareSides(
   };
 }
 
-/** The side of `label` among `runs` (of one dataset and depth). */
-export function comparisonSide(runs: readonly RunRow[], label: string): ComparisonSide {
+/**
+ * The side of `label` among `runs` (of one dataset and depth): test accuracies at the best
+ * validation epoch, or with `kind` "final" after the last epoch (completed runs only, as in the
+ * tables).
+ */
+export function comparisonSide(
+  runs: readonly RunRow[],
+  label: string,
+  kind: AccuracyKind = "best-validation",
+): ComparisonSide {
   const own = [...runs.filter((r) => r.label === label)].sort((a, b) => a.seed - b.seed);
-  const accuracies = own.map(runAccuracy).filter((a): a is number => a !== null);
+  const accuracy = (r: RunRow) =>
+    kind === "final" ? (r.status === "completed" ? r.finalTestAccuracy : null) : runAccuracy(r);
+  const accuracies = own.map(accuracy).filter((a): a is number => a !== null);
   return {
     label,
     runs: own.length,
@@ -238,12 +248,18 @@ export function comparisonText(c: Comparison): string {
   const mean = (s: ComparisonSide) => (s.mean === null ? "-" : (100 * s.mean).toFixed(2));
   const counts = `${c.gradNet.accuracies.length} vs ${c.baseline.accuracies.length} runs`;
   const missing = [c.gradNet, c.baseline].filter((s) => s.accuracies.length < s.runs).map((s) =>
-    `; ${s.label}: ${s.runs - s.accuracies.length} of ${s.runs} diverged before an epoch`
+    `; ${s.label}: ${s.runs - s.accuracies.length} of ${s.runs} diverged without an accuracy`
   ).join("");
   if (c.difference === null) {
     return `no test (${mean(c.gradNet)} vs ${mean(c.baseline)}; ${counts}${missing})`;
   }
   return `${formatPoints(c.difference)} points (${mean(c.gradNet)} vs ${mean(c.baseline)}; ` +
-    `Welch p = ${formatP(c.welch?.p)}, permutation p = ${formatP(c.permutation?.p)}; ${counts}` +
+    `Welch ${pClause(c.welch?.p)}, permutation ${pClause(c.permutation?.p)}; ${counts}` +
     `${missing})`;
+}
+
+/** "p = 0.012", "p < 0.001" or "p: none". */
+function pClause(p: number | null | undefined): string {
+  const text = formatP(p);
+  return text === "-" ? "p: none" : text.startsWith("<") ? `p ${text}` : `p = ${text}`;
 }

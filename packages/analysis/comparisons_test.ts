@@ -84,10 +84,10 @@ Deno.test("headline comparisons: best against best, then each GradNet against it
   assert.deepEqual([residual.difference, residual.welch, residual.permutation], [null, null, null]);
   assert.equal(
     comparisonText(residual),
-    "no test (97.50 vs -; 3 vs 0 runs; residual: 3 of 3 diverged before an epoch)",
+    "no test (97.50 vs -; 3 vs 0 runs; residual: 3 of 3 diverged without an accuracy)",
   );
   assert.match(
     comparisonText(comparisons[3]),
-    /^\+84\.00 points \(94\.20 vs 10\.20; Welch p = < 0\.001/,
+    /^\+84\.00 points \(94\.20 vs 10\.20; Welch p < 0\.001/,
   );
 });

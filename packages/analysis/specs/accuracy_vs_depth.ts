@@ -42,7 +42,7 @@ const LEGEND_TITLE = ["architecture", "(dashed: baselines)"];
 function ci95(mean: number | null, half: number | null): string {
   if (mean === null || half === null) return "";
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  return `${pct(mean - half)} .. ${pct(Math.min(1, mean + half))}`;
+  return `${pct(Math.max(0, mean - half))} .. ${pct(Math.min(1, mean + half))}`;
 }
 
 /** The name of the legend-bound selection that highlights an architecture. */
