@@ -10,9 +10,20 @@ import { fileURLToPath } from "node:url";
 import { depthStudy } from "./depth-study.ts";
 import { search } from "./search.ts";
 import { seedNotebook } from "./seed-notebook.ts";
+import { search200 } from "./search-200.ts";
+import { searchV2 } from "./search-v2.ts";
 
-/** The published experiments, in the order they run; the report shows each on its page. */
-export const EXPERIMENTS: readonly Experiment[] = [seedNotebook, search, depthStudy];
+/**
+ * The published experiments, in the order they run; the report shows each that declares a
+ * page. Study v1 (the notebook, the search, the depth study), then study v2's searches.
+ */
+export const EXPERIMENTS: readonly Experiment[] = [
+  seedNotebook,
+  search,
+  depthStudy,
+  searchV2,
+  search200,
+];
 
 /** README.md, whose marked numbers the published report rewrites. */
 export const README = fileURLToPath(new URL("../README.md", import.meta.url));

@@ -63,6 +63,25 @@ export const ARCHITECTURE_ENTRIES: readonly ArchitectureEntry[] = [
 ];
 
 /** Adam with the usual moments (0.9, 0.999) and epsilon 1e-7, at `learningRate`. */
+/**
+ * The architectures study v2 adds (experiments/study-v2.ts): a fair residual baseline whose
+ * branches start small by design (scaled by 1/sqrt(hidden layers), after Fixup and SkipInit),
+ * and three GradNets built to close the gap to ReZero: the gradual residual whose branch rises
+ * only to that scale, progressive deepening (each hidden layer turns from the identity into the
+ * scaled residual layer in its own window, one after another: the paper's "shallow to deep"),
+ * and the gradual residual that hands over to a learnt scale (a GradNet that becomes ReZero).
+ */
+export const V2_ENTRIES: readonly ArchitectureEntry[] = [
+  { name: "scaled-residual", architecture: { kind: "scaled-residual" }, width: 50 },
+  {
+    name: "scaled-gradual-residual",
+    architecture: { kind: "scaled-gradual-residual" },
+    width: 50,
+  },
+  { name: "progressive-residual", architecture: { kind: "progressive-residual" }, width: 50 },
+  { name: "gradual-rezero", architecture: { kind: "gradual-rezero" }, width: 50 },
+];
+
 export const adam = (learningRate: number): BaseOptimizerConfig => ({
   kind: "adam",
   learningRate,
@@ -170,4 +189,12 @@ export function configFor(
     batchNorm: settings.batchNorm ?? BASE.batchNorm,
     ...overrides,
   };
+}
+
+/**
+ * The depth-50 setting of an architecture: its winner in CHOSEN, or, for an architecture of v2
+ * whose search has not been typed in yet, the gradual residual's.
+ */
+export function depth50Setting(entry: ArchitectureEntry): Chosen {
+  return CHOSEN[entry.name] ?? CHOSEN["gradual-residual"];
 }

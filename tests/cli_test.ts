@@ -2,6 +2,7 @@
 // stack trace, before any training; a tiny run writes the documented CSVs.
 
 import assert from "node:assert/strict";
+import { ARCHITECTURE_KINDS } from "@gradnets/core";
 import { join } from "node:path";
 import { assertCleanError, runScript } from "./_command.ts";
 import { encodeIdx, MNIST_FILES } from "@gradnets/data";
@@ -194,7 +195,7 @@ Deno.test("config mistakes exit 2 naming the field", async (t) => {
     [["--set", "optimizer.learningRate=-1"], /learning rate must be a number > 0, got -1/],
     [
       ["--arch", "densenet"],
-      /--arch must be one of grelu, grelu-leaky, plain, highway, residual, rezero, gradual-residual/,
+      new RegExp(`--arch must be one of ${ARCHITECTURE_KINDS.join(", ")}, got "densenet"`),
     ],
     [["no-such-experiment"], /unknown experiment "no-such-experiment"/],
   ];

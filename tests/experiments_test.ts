@@ -13,6 +13,8 @@ Deno.test("each experiment declares its own report page", () => {
     ["seed-notebook", "notebook"],
     ["search", "search"],
     ["depth-study", "depth-study"],
+    ["search-v2", undefined],
+    ["search-200", undefined],
   ]);
 });
 

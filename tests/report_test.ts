@@ -110,9 +110,16 @@ Deno.test("report --table prints both headline tables and the compute time", asy
     const seconds = runs.reduce((s, r) => s + (r.status === "diverged" ? 3 : 4), 0);
     assert.equal(seconds, 62);
     assert.match(result.stdout, /Compute, depth-study: 1m02s of training over 16 runs/);
-    // Each experiment's line, and their sum.
+    // Each trained experiment's line, and their sum (the fixture trains no study v2 search).
     let total = 0, totalRuns = 0;
-    for (const { name: experiment } of EXPERIMENTS) {
+    const trained = EXPERIMENTS.filter((e) => !e.name.startsWith("search-"));
+    for (const experiment of EXPERIMENTS) {
+      const line = result.stdout.split("\n").find((l) =>
+        l.startsWith(`Compute, ${experiment.name}:`)
+      );
+      assert.equal(line !== undefined, trained.includes(experiment), experiment.name);
+    }
+    for (const { name: experiment } of trained) {
       const timings = await readTimings(join(results, experiment));
       const line = result.stdout.split("\n").find((l) => l.startsWith(`Compute, ${experiment}:`));
       assert.ok(line, `a compute line for ${experiment}`);
@@ -131,10 +138,11 @@ Deno.test("report --table prints both headline tables and the compute time", asy
 Deno.test("pages say when the study is incomplete, and only then", async () => {
   const { dir, results, reports } = await fixture();
   try {
-    const manifest = (stored: number) =>
+    // The fixture's study has 16 runs: 16 of 20 declared, then the same 16 of 16.
+    const manifest = (stored: number, declared = 20) =>
       JSON.stringify({
         experiment: "depth-study",
-        runsDeclared: 20,
+        runsDeclared: declared,
         runsStored: stored,
         numericsVersion: 2,
         trainedWith: [],
@@ -147,7 +155,7 @@ Deno.test("pages say when the study is incomplete, and only then", async () => {
     }
     const svg = await Deno.readTextFile(join(reports, "figures", "mnist-accuracy-vs-depth.svg"));
     assert.match(svg, /Incomplete: 16 of 20 runs stored\./);
-    await Deno.writeTextFile(join(results, "depth-study", "manifest.json"), manifest(20));
+    await Deno.writeTextFile(join(results, "depth-study", "manifest.json"), manifest(16, 16));
     await buildReports({ results, out: reports, experiments: REPORTED });
     assert.doesNotMatch(await Deno.readTextFile(join(reports, "index.html")), /Partial results/);
   } finally {
@@ -167,9 +175,17 @@ Deno.test("regenerated pages diff line by line: one run more changes few lines",
     const [last, dataset] = [cells[0], cells[column]];
     const page = join(reports, `${dataset}.html`);
     await Deno.writeTextFile(join(study, "runs.csv"), lines.slice(0, -1).join("\r\n") + "\r\n");
+    // Its epochs and gradient norms go too: the tables must agree on their runs.
+    const others = ["epochs.csv", "gradient_norms.csv"];
+    const texts = await Promise.all(others.map((f) => Deno.readTextFile(join(study, f))));
+    for (const [i, file] of others.entries()) {
+      const kept = texts[i].split(/(?<=\n)/).filter((line) => !line.startsWith(`${last},`));
+      await Deno.writeTextFile(join(study, file), kept.join(""));
+    }
     await buildReports({ results, out: reports, experiments: REPORTED });
     const before = await Deno.readTextFile(page);
     await Deno.writeTextFile(join(study, "runs.csv"), runsCsv);
+    for (const [i, file] of others.entries()) await Deno.writeTextFile(join(study, file), texts[i]);
     await buildReports({ results, out: reports, experiments: REPORTED });
     const after = await Deno.readTextFile(page);
     assert.notEqual(before, after);

@@ -11,7 +11,7 @@
 
 import { architectureEntry } from "@gradnets/core";
 import { type AccuracyKind, runAccuracy } from "./aggregate.ts";
-import { dependsOnG } from "./pages/shared.ts";
+import { dependsOnG, snakeCase } from "./pages/shared.ts";
 import { type PermutationResult, permutationTest, type WelchResult, welchTest } from "./stats.ts";
 import type { RunRow } from "./tables.ts";
 
@@ -115,7 +115,9 @@ export function comparisonSide(
 /**
  * The labels of the late architecture of a GradNet's runs: runs of the kind its registry entry
  * names as `late` (for a baseline made gradual by batch norm, dropout or an optimiser mix: its own
- * kind), of the same width, with nothing gradual and no batch norm or dropout.
+ * kind), of the same width, with the same values of the late kind's options (a
+ * `scaled-gradual-residual` of scale 0.3 becomes the `scaled-residual` of scale 0.3), with nothing
+ * gradual and no batch norm or dropout.
  *
  * @example
  * ```ts ignore
@@ -126,11 +128,16 @@ export function lateLabels(runs: readonly RunRow[], label: string): string[] {
   const own = runs.filter((r) => r.label === label);
   if (own.length === 0) return [];
   const kind = architectureEntry(own[0].architecture)?.late ?? own[0].architecture;
+  const options = (architectureEntry(kind)?.options ?? []).map((o) =>
+    `architecture_${snakeCase(o.name)}`
+  );
+  const same = (r: RunRow) =>
+    options.every((c) => (r.columns[c] ?? "") === (own[0].columns[c] ?? ""));
   return [
     ...new Set(
       runs.filter((r) =>
         r.architecture === kind && r.width === own[0].width && !dependsOnG(r) &&
-        r.label === r.architectureLabel
+        r.label === r.architectureLabel && same(r)
       ).map((r) => r.label),
     ),
   ];

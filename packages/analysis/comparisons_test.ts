@@ -52,6 +52,17 @@ Deno.test("late architectures: the registry's late kind, the same width, nothing
   assert.deepEqual(lateLabels(at200, "grelu-leaky+gradual-bn"), ["plain-50"]);
   assert.deepEqual(lateLabels(at200, "gradual-residual"), ["residual"]);
   assert.deepEqual(lateLabels(at200, "no-such-label"), []);
+  // The late kind's options must agree: scale 0.3 becomes the scaled residual of scale 0.3.
+  const scaled = (architecture: string, label: string, scale: string) =>
+    run(architecture, label, 200, 1, 0.9, { columns: { architecture_scale: scale } });
+  const withScales = [
+    scaled("scaled-residual", "scaled-residual", ""),
+    scaled("scaled-residual", "scaled-residual-0.3", "0.3"),
+    scaled("scaled-gradual-residual", "scaled-gradual-residual-0.3", "0.3"),
+    scaled("scaled-gradual-residual", "scaled-gradual-residual", ""),
+  ];
+  assert.deepEqual(lateLabels(withScales, "scaled-gradual-residual-0.3"), ["scaled-residual-0.3"]);
+  assert.deepEqual(lateLabels(withScales, "scaled-gradual-residual"), ["scaled-residual"]);
   // A baseline made gradual by batch norm alone becomes itself without it.
   const gradualPlain = run("plain", "plain-50+gradual-bn", 200, 1, 0.9);
   assert.deepEqual(lateLabels([...at200, gradualPlain], "plain-50+gradual-bn"), ["plain-50"]);

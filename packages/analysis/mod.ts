@@ -19,6 +19,7 @@ export * from "./comparisons.ts";
 export * from "./csv.ts";
 export * from "./findings.ts";
 export { publishedRunId, snakeCase } from "./pages/shared.ts";
+export * from "./html.ts";
 export * from "./readme.ts";
 export * from "./render.ts";
 export * from "./report.ts";

@@ -11,6 +11,7 @@ import * as vega from "vega";
 import * as vegaLite from "vega-lite";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { escapeHtml } from "./html.ts";
 import type { VegaLiteSpec } from "./specs/common.ts";
 
 /**
@@ -124,10 +125,7 @@ function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
 
-/** Escapes text for HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from "./html.ts";
 
 /** A block of a report page. */
 export type PageBlock =
@@ -216,7 +214,11 @@ export async function htmlPage(page: Page): Promise<string> {
     }
     if (block.kind === "figure") {
       parts.push(
-        `<figure id="${block.id}"><div class="controls" id="${block.id}-controls"></div><div id="${block.id}-view"></div><noscript>${block.svg}</noscript><figcaption>${block.caption}</figcaption></figure>`,
+        `<figure id="${escapeHtml(block.id)}"><div class="controls" id="${
+          escapeHtml(block.id)
+        }-controls"></div><div id="${
+          escapeHtml(block.id)
+        }-view"></div><noscript>${block.svg}</noscript><figcaption>${block.caption}</figcaption></figure>`,
       );
       embeds.push(
         `vegaEmbed(${JSON.stringify(`#${block.id}-view`)}, ${

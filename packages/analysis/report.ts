@@ -14,10 +14,12 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { CsvError } from "./csv.ts";
 import { summarizeByDepth } from "./aggregate.ts";
 import { chanceLevels } from "./collapse.ts";
 import { fillFindings } from "./findings.ts";
+import { slug } from "./html.ts";
 import { CLAIMS_PAGE, claimsPage } from "./pages/claims.ts";
 import { indexPage } from "./pages/index.ts";
 import { depthStudyPages } from "./pages/depth_study.ts";
@@ -25,7 +27,7 @@ import { notebookPage } from "./pages/notebook.ts";
 import { searchPage } from "./pages/search.ts";
 import { exists, isComplete, type PageContext, readManifest } from "./pages/shared.ts";
 import type { PageBlock } from "./render.ts";
-import { readRuns } from "./tables.ts";
+import { checkTablesAgree, readRuns } from "./tables.ts";
 
 export { commonSettings } from "./pages/shared.ts";
 
@@ -70,8 +72,12 @@ export interface ReportOptions {
 
 /**
  * Builds every page from the tables under `options.results`, into `options.out`. Experiments
- * without tables are skipped. Returns the paths written (pages only), the index first. A bad
- * placeholder in the findings throws {@linkcode FindingsError} before any page is written.
+ * without tables are skipped. Returns the paths written (pages only), the index first. The
+ * pages are built in a temporary folder inside `options.out` and moved in only when every page
+ * is built, so that an error leaves the previous report untouched: a bad placeholder in the
+ * findings throws {@linkcode FindingsError}; a missing results folder, a bad or unreadable
+ * table or manifest, a run id repeated in `runs.csv` and tables that disagree about their runs
+ * throw {@linkcode CsvError}.
  *
  * @example
  * ```ts ignore
@@ -83,6 +89,74 @@ export interface ReportOptions {
  * ```
  */
 export async function buildReports(options: ReportOptions): Promise<string[]> {
+  const results = await statOrNull(options.results);
+  if (!results?.isDirectory) {
+    throw new CsvError(options.results, results ? "not a folder" : "no such results folder");
+  }
+  for (const e of options.experiments) {
+    const dir = join(options.results, e.name);
+    if (!await exists(join(dir, "runs.csv"))) continue;
+    const runs = await checkTablesAgree(dir);
+    const manifest = await readManifest(dir);
+    if (manifest !== null && manifest.runsStored !== runs) {
+      throw new CsvError(
+        join(dir, "manifest.json"),
+        `says ${manifest.runsStored} runs are stored, but runs.csv has ${runs}`,
+      );
+    }
+  }
+  // Every page is built in a hidden folder inside `out` and moved in only once all are built:
+  // a bad table or an error while rendering leaves the previous report as it was.
+  let staging: string;
+  try {
+    if ((await statOrNull(options.out))?.isDirectory === false) throw new Error("not a folder");
+    await Deno.mkdir(options.out, { recursive: true });
+    staging = await Deno.makeTempDir({ dir: options.out, prefix: ".building-" });
+  } catch (error) {
+    throw new CsvError(options.out, `cannot write the report: ${(error as Error).message}`);
+  }
+  try {
+    // The claims' source sits in the report folder itself, not in the staging folder.
+    const claims = options.claims !== undefined
+      ? options.claims
+      : await Deno.readTextFile(join(options.out, "claims.md")).catch((error) => {
+        if (error instanceof Deno.errors.NotFound) return null;
+        throw new CsvError(join(options.out, "claims.md"), (error as Error).message);
+      });
+    const built = await buildInto({ ...options, claims, out: staging });
+    const files = await filesUnder(staging);
+    for (const file of files) {
+      const target = join(options.out, relative(staging, file));
+      await Deno.mkdir(dirname(target), { recursive: true });
+      await Deno.rename(file, target);
+    }
+    return built.map((path) => join(options.out, relative(staging, path)));
+  } finally {
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+}
+
+async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw new CsvError(path, `cannot read: ${(error as Error).message}`);
+  }
+}
+
+/** Every file under `dir`, pages last (so that a page's figures are in place before it). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) files.unshift(...await filesUnder(path));
+    else files.push(path);
+  }
+  return files;
+}
+
+async function buildInto(options: ReportOptions): Promise<string[]> {
   const studyExperiment = reported(options.experiments, "depth-study");
   const searchExperiment = reported(options.experiments, "search");
   const notebookExperiment = reported(options.experiments, "notebook");
@@ -102,19 +176,14 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   const fill = (markdown: string) =>
     fillFindings(markdown, summaries, { complete, runs: studyRuns });
   const findings = options.findings === undefined ? undefined : fill(options.findings);
-  const claimsSource = options.claims === undefined
-    ? await Deno.readTextFile(join(options.out, "claims.md")).catch((error) => {
-      if (error instanceof Deno.errors.NotFound) return null;
-      throw error;
-    })
-    : options.claims;
+  const claimsSource = options.claims ?? null;
   const claims = claimsSource === null || !hasStudy ? undefined : fill(claimsSource);
   const ctx: PageContext = {
     out: options.out,
     nav: [
       ["Overview", "index.html"],
       ...(claims === undefined ? [] : [["The paper's claims", CLAIMS_PAGE] as [string, string]]),
-      ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${d}.html`]),
+      ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${slug(d)}.html`]),
       ...(hasSearch ? [["Settings search", "search.html"] as [string, string]] : []),
       ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
     ],

@@ -12,7 +12,7 @@
 
 import { canonicalJson, type EpochRecord, type RunConfig, runId } from "@gradnets/core";
 import { join } from "node:path";
-import { writeFileAtomic } from "./csv.ts";
+import { CsvError, writeFileAtomic } from "./csv.ts";
 import type { RunRecord } from "./results.ts";
 
 /** Version of the run file format; files of another version are rerun. */
@@ -59,7 +59,9 @@ export type LoadedRun =
 
 /**
  * Reads the stored run of `config` from `dir`, checking that it is complete and belongs to this
- * config. A truncated, corrupt or foreign file is reported as `invalid` (the caller reruns it).
+ * config. A truncated, corrupt, incomplete (an epoch record without its measurements) or foreign
+ * file is reported as `invalid` (the caller reruns it); a folder or other non-file where the
+ * run's file belongs throws a {@linkcode CsvError}.
  *
  * @example
  * ```ts ignore
@@ -73,11 +75,26 @@ export async function loadRun(
   id: string = runId(config),
 ): Promise<LoadedRun> {
   const path = join(dir, `${id}.json`);
+  // A folder (or another non-file) where a run's file belongs cannot be replaced by a retrain:
+  // the user must look at it.
+  for (const file of [path, join(dir, `${id}.meta.json`)]) {
+    const info = await Deno.lstat(file).catch((error) => {
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+        return null;
+      }
+      throw new CsvError(file, `cannot read: ${(error as Error).message}`);
+    });
+    if (info !== null && !info.isFile) {
+      throw new CsvError(file, "not a file, where a stored run's file belongs: move it away");
+    }
+  }
   let text: string;
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return { kind: "missing" };
+    }
     return { kind: "invalid", problem: `${path}: cannot read: ${(error as Error).message}` };
   }
   let stored: StoredRun;
@@ -128,14 +145,60 @@ function checkStored(stored: StoredRun, config: RunConfig, id: string): string |
   if (stored.status !== "completed" && stored.status !== "diverged") {
     return `unknown status ${stored.status}`;
   }
+  if (!(stored.divergedStep === null || Number.isInteger(stored.divergedStep))) {
+    return "divergedStep must be a step or null";
+  }
+  if (!(stored.divergedReason === null || typeof stored.divergedReason === "string")) {
+    return "divergedReason must be text or null";
+  }
   if (!Array.isArray(stored.epochs) || stored.epochs.length === 0) return "no epoch records";
+  for (const [i, record] of stored.epochs.entries()) {
+    const problem = epochProblem(record, i);
+    if (problem !== undefined) return `epoch record ${i}: ${problem}`;
+  }
   const last = stored.epochs.at(-1)!;
   if (stored.status === "completed" && last.epoch !== config.epochs) {
     return `completed but its last epoch is ${last.epoch} of ${config.epochs}`;
   }
+  if (last.epoch > config.epochs) return `epoch ${last.epoch} of a run of ${config.epochs}`;
   const norms = stored.gradientNorms;
-  if (!norms || !Array.isArray(norms.layerNames) || !Array.isArray(norms.epochs)) {
+  if (
+    !norms || !Array.isArray(norms.layerNames) || !Array.isArray(norms.epochs) ||
+    !norms.layerNames.every((name) => typeof name === "string")
+  ) {
     return "gradient norms missing";
+  }
+  const layers = norms.layerNames.length;
+  for (const row of norms.epochs) {
+    // A norm that was not finite is stored as null.
+    const column = (c: unknown[], ok: (x: unknown) => boolean) =>
+      Array.isArray(c) && c.length === layers && c.every(ok);
+    if (
+      !Number.isInteger(row?.epoch) || !column(row?.samples, isNumber) ||
+      !column(row?.mean, isNumberOrNull) || !column(row?.max, isNumberOrNull)
+    ) {
+      return `gradient norms of epoch ${row?.epoch}: not one number per layer`;
+    }
+  }
+  return undefined;
+}
+
+const isNumber = (x: unknown): x is number => typeof x === "number";
+const isNumberOrNull = (x: unknown) => x === null || typeof x === "number";
+
+/** What is wrong with the `i`-th stored epoch record (numbered from 0, one per epoch). */
+function epochProblem(record: Omit<EpochRecord, "seconds">, i: number): string | undefined {
+  if (record === null || typeof record !== "object") return "not an object";
+  if (record.epoch !== i) return `epoch ${record.epoch}, expected ${i}`;
+  if (!Number.isInteger(record.step) || record.step < 0) return "no step";
+  if (!isNumber(record.g)) return "no g";
+  if (record.status !== "ok" && record.status !== "diverged") return "no status";
+  for (
+    const field of ["trainLoss", "trainAccuracy", "validationAccuracy", "testAccuracy"] as const
+  ) {
+    if (!(field in record) || !isNumberOrNull(record[field])) {
+      return `${field} must be a number or null`;
+    }
   }
   return undefined;
 }

@@ -123,7 +123,14 @@ function numberParser(path: string) {
 export async function readRuns(dir: string): Promise<RunRow[]> {
   const path = join(dir, "runs.csv");
   const num = numberParser(path);
+  const rowOf = new Map<string, number>();
   return (await readCsv(path, RUN_COLUMNS)).map((row, i) => {
+    // A run counted twice would weigh twice in every mean.
+    const first = rowOf.get(row.run_id);
+    if (first !== undefined) {
+      throw new CsvError(path, `row ${i + 2}: run_id ${row.run_id} repeats row ${first}`);
+    }
+    rowOf.set(row.run_id, i + 2);
     const status = row.status;
     if (status !== "completed" && status !== "diverged") {
       throw new CsvError(path, `row ${i + 2}, column status: unknown status "${status}"`);
@@ -228,4 +235,48 @@ export async function readTimings(dir: string): Promise<TimingRow[]> {
     if (seconds === null) throw new CsvError(path, `row ${i + 2}, column seconds: empty`);
     return { runId: row.run_id, epoch: num(row, "epoch", i) ?? 0, seconds };
   });
+}
+
+/**
+ * Checks that an experiment's tables agree with each other: every run of epochs.csv and
+ * gradient_norms.csv (when present) is a row of runs.csv, and every run of runs.csv has its
+ * epochs. Returns the number of runs; throws a {@linkcode CsvError} naming the file and the
+ * first run that disagrees.
+ *
+ * @example
+ * ```ts ignore
+ * await checkTablesAgree("results/depth-study");
+ * ```
+ */
+export async function checkTablesAgree(dir: string): Promise<number> {
+  const runs = new Set((await readRuns(dir)).map((r) => r.runId));
+  const epochsPath = join(dir, "epochs.csv");
+  const withEpochs = new Set<string>();
+  if (await isFile(epochsPath)) {
+    for (const row of await readEpochs(dir)) {
+      if (!runs.has(row.runId)) {
+        throw new CsvError(epochsPath, `run ${row.runId} is not in runs.csv`);
+      }
+      withEpochs.add(row.runId);
+    }
+    const without = [...runs].find((id) => !withEpochs.has(id));
+    if (without !== undefined) {
+      throw new CsvError(epochsPath, `run ${without} of runs.csv has no epochs`);
+    }
+  }
+  const normsPath = join(dir, "gradient_norms.csv");
+  if (await isFile(normsPath)) {
+    const stray = (await readGradientNorms(dir)).find((row) => !runs.has(row.runId));
+    if (stray) throw new CsvError(normsPath, `run ${stray.runId} is not in runs.csv`);
+  }
+  return runs.size;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw new CsvError(path, `cannot read: ${(error as Error).message}`);
+  }
 }

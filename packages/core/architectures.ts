@@ -17,6 +17,9 @@ import type { Layer } from "./layers/layer.ts";
 import { leakyGradualReluLayer } from "./layers/leaky_gradual_relu.ts";
 import { plainLayer, type SquareLayerOptions } from "./layers/plain.ts";
 import { gradualResidualLayer, residualLayer, rezeroLayer } from "./layers/residual.ts";
+import { gradualRezeroLayer } from "./layers/gradual_rezero.ts";
+import { progressiveResidualLayer } from "./layers/progressive.ts";
+import { scaledGradualResidualLayer, scaledResidualLayer } from "./layers/scaled_residual.ts";
 import { scaledLayer, variancePreservingGain } from "./layers/variance_preserving.ts";
 
 /** An option of an architecture: a field of its config object besides `kind`. */
@@ -32,8 +35,13 @@ export interface ArchitectureOption {
    * optional one is left out when it has its default, so that configs (and run ids) stay short.
    */
   readonly required: boolean;
-  /** The value `--arch` gives a required field, and the meaning of an absent optional one. */
-  readonly default: boolean | number;
+  /**
+   * The value `--arch` gives a required field, and the meaning of an absent optional one (a
+   * word where it depends on the model, e.g. `1/sqrt(hidden layers)`).
+   */
+  readonly default: boolean | number | string;
+  /** A number that must be > 0. */
+  readonly positive?: boolean;
 }
 
 /** One entry of the registry: everything the project knows about an architecture. */
@@ -167,6 +175,81 @@ const gradualResidual: ArchitectureEntry<{ readonly kind: "gradual-residual" }> 
   testCases: [{ kind: "gradual-residual" }],
 };
 
+const branchScaleOption = (fallback: string): ArchitectureOption => ({
+  name: "scale",
+  type: "number",
+  summary: "the residual branch's (final) scale s",
+  required: false,
+  default: fallback,
+  positive: true,
+});
+
+const scaledResidual: ArchitectureEntry<
+  { readonly kind: "scaled-residual"; readonly scale?: number }
+> = {
+  kind: "scaled-residual",
+  summary: "y = x + s relu(xW + b), s = 1/sqrt(hidden layers): the fair residual baseline",
+  gradNet: false,
+  options: [branchScaleOption("1/sqrt(hidden layers)")],
+  kernel: "rezero",
+  label: (a) => a.scale === undefined ? "scaled-residual" : `scaled-residual-${a.scale}`,
+  layer: (a, options) => scaledResidualLayer({ ...options, scale: a.scale }),
+  testCases: [{ kind: "scaled-residual" }, { kind: "scaled-residual", scale: 0.3 }],
+};
+
+const scaledGradualResidual: ArchitectureEntry<
+  { readonly kind: "scaled-gradual-residual"; readonly scale?: number }
+> = {
+  kind: "scaled-gradual-residual",
+  summary: "y = x + g s relu(xW + b): identity to the scaled residual layer (this project's)",
+  gradNet: true,
+  late: "scaled-residual",
+  options: [branchScaleOption("1/sqrt(hidden layers)")],
+  kernel: "rezero",
+  label: (a) =>
+    a.scale === undefined ? "scaled-gradual-residual" : `scaled-gradual-residual-${a.scale}`,
+  layer: (a, options) => scaledGradualResidualLayer({ ...options, scale: a.scale }),
+  testCases: [{ kind: "scaled-gradual-residual" }, {
+    kind: "scaled-gradual-residual",
+    scale: 0.3,
+  }],
+};
+
+const progressiveResidual: ArchitectureEntry<
+  { readonly kind: "progressive-residual"; readonly scale?: number }
+> = {
+  kind: "progressive-residual",
+  summary: "hidden layer i of n turns from the identity into x + s relu(xW + b) at its own " +
+    "g_i = clip(n g - i + 1, 0, 1): shallow to deep, one layer at a time (this project's)",
+  gradNet: true,
+  options: [branchScaleOption("1")],
+  kernel: "rezero",
+  label: (a) => a.scale === undefined ? "progressive-residual" : `progressive-residual-${a.scale}`,
+  layer: (a, options) => progressiveResidualLayer({ ...options, scale: a.scale }),
+  testCases: [{ kind: "progressive-residual" }, { kind: "progressive-residual", scale: 0.3 }],
+};
+
+const gradualRezero: ArchitectureEntry<
+  { readonly kind: "gradual-rezero"; readonly scaleInit?: number }
+> = {
+  kind: "gradual-rezero",
+  summary: "y = x + g a relu(xW + b), a learnt from 1: the gradual residual that becomes " +
+    "ReZero once g = 1 (this project's)",
+  gradNet: true,
+  late: "rezero",
+  options: [{
+    name: "scaleInit",
+    type: "number",
+    summary: "the learnt scale a's initial value",
+    required: false,
+    default: 1,
+  }],
+  kernel: "rezero",
+  label: (a) => a.scaleInit === undefined ? "gradual-rezero" : `gradual-rezero-${a.scaleInit}`,
+  layer: (a, options) => gradualRezeroLayer({ ...options, scaleInit: a.scaleInit }),
+  testCases: [{ kind: "gradual-rezero" }, { kind: "gradual-rezero", scaleInit: 0.5 }],
+};
+
 function varianceAdjusted<K extends "grelu" | "grelu-leaky">(a: GReluConfig<K>, layer: Layer) {
   return a.variancePreserving
     ? scaledLayer(layer, (g) => variancePreservingGain(a.kind, g))
@@ -190,7 +273,11 @@ export const ARCHITECTURES = [
   highway,
   residual,
   rezero,
+  scaledResidual,
   gradualResidual,
+  scaledGradualResidual,
+  progressiveResidual,
+  gradualRezero,
 ] as const;
 
 /**
@@ -346,6 +433,8 @@ export function validateArchitecture(value: unknown): string | undefined {
       if (option.required) return `${kind} ${option.name} is required (${option.summary})`;
     } else if (option.type === "number" && !(typeof v === "number" && Number.isFinite(v))) {
       return `${kind} ${option.name} must be a finite number, got ${v}`;
+    } else if (option.positive && !((v as number) > 0)) {
+      return `${kind} ${option.name} must be a number > 0, got ${v}`;
     } else if (option.type === "boolean" && typeof v !== "boolean") {
       return `${kind} ${option.name} must be true or false, got ${JSON.stringify(v)}`;
     }

@@ -82,4 +82,6 @@ Deno.test("a GradNet's late architecture is a registered baseline; a baseline ha
   assert.equal(late.grelu, "plain");
   assert.equal(late["grelu-leaky"], "plain");
   assert.equal(late["gradual-residual"], "residual");
+  assert.equal(late["scaled-gradual-residual"], "scaled-residual");
+  assert.equal(late["gradual-rezero"], "rezero");
 });

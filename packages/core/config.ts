@@ -156,6 +156,8 @@ export class ConfigError extends Error {
  * ```
  */
 export function validateConfig(config: RunConfig): void {
+  const fieldsProblem = ownFieldsProblem(config);
+  if (fieldsProblem !== undefined) throw new ConfigError(...fieldsProblem);
   const positiveInteger = (field: keyof RunConfig, value: number, min = 1) => {
     if (!Number.isInteger(value) || value < min) {
       throw new ConfigError(field, `${field} must be an integer >= ${min}, got ${value}`);
@@ -222,6 +224,82 @@ export function validateConfig(config: RunConfig): void {
       `unknown backend ${JSON.stringify(config.backend)} (known: ${BACKENDS.join(", ")})`,
     );
   }
+}
+
+/** The fields a config may have as its own (those of the notebook's config, and the optional). */
+const CONFIG_FIELDS: readonly string[] = [...Object.keys(NOTEBOOK_CONFIG), "evaluateTest"];
+
+/** The fields, beside `kind`, of each kind of the config's nested objects. */
+const NESTED_FIELDS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  init: { "truncated-normal": ["std"], he: [], glorot: [], orthogonal: ["gain"] },
+  schedule: {
+    linear: ["tau", "reversed"],
+    window: ["start", "end", "reversed"],
+    constant: ["value", "reversed"],
+  },
+  optimizer: {
+    sgd: ["learningRate"],
+    momentum: ["learningRate", "momentum"],
+    adam: ["learningRate", "beta1", "beta2", "epsilon"],
+    interpolate: ["from", "to"],
+  },
+  learningRateDecay: { none: [], exponential: ["rate", "epochs"] },
+  dropout: { none: [], constant: ["rate"], gradual: ["rate"] },
+  batchNorm: { none: [], always: [], gradual: [] },
+};
+
+/**
+ * The config's own fields, at every level: only known names (never `__proto__`, `constructor`
+ * or another name a prototype has), every required field present as its own, and in each nested
+ * object an own `kind` and only that kind's fields. Returns [field, message] of the first
+ * problem; the architecture's own fields are {@linkcode validateArchitecture}'s to check.
+ */
+function ownFieldsProblem(config: unknown): [string, string] | undefined {
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    return ["config", `a config must be an object, got ${JSON.stringify(config)}`];
+  }
+  const unknown = Object.keys(config).filter((key) => !CONFIG_FIELDS.includes(key));
+  if (unknown.length > 0) {
+    return [
+      unknown[0],
+      `unknown config field${unknown.length > 1 ? "s" : ""} ${
+        unknown.map((k) => JSON.stringify(k)).join(", ")
+      } (known: ${CONFIG_FIELDS.join(", ")})`,
+    ];
+  }
+  const missing = Object.keys(NOTEBOOK_CONFIG).find((key) => !Object.hasOwn(config, key));
+  if (missing !== undefined) return [missing, `config field "${missing}" is missing`];
+  const fields = config as Record<string, unknown>;
+  for (const [field, kinds] of Object.entries(NESTED_FIELDS)) {
+    const problem = nestedProblem(field, fields[field], kinds);
+    if (problem !== undefined) return [field, problem];
+    const value = fields[field] as Record<string, unknown>;
+    if (field === "optimizer" && value.kind === "interpolate") {
+      for (const side of ["from", "to"]) {
+        const inner = nestedProblem(`optimizer.${side}`, value[side], kinds);
+        if (inner !== undefined) return [field, inner];
+      }
+    }
+  }
+  return undefined;
+}
+
+function nestedProblem(
+  field: string,
+  value: unknown,
+  kinds: Readonly<Record<string, readonly string[]>>,
+): string | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return `${field} must be an object like {"kind": "${Object.keys(kinds)[0]}"}, got ${
+      JSON.stringify(value)
+    }`;
+  }
+  if (!Object.hasOwn(value, "kind")) return `${field} needs a "kind" field of its own`;
+  const kind = (value as { kind: unknown }).kind;
+  // An unknown kind is left to the field's own validator, which names the known ones.
+  if (typeof kind !== "string" || !Object.hasOwn(kinds, kind)) return undefined;
+  const extra = Object.keys(value).filter((key) => key !== "kind" && !kinds[kind].includes(key));
+  return extra.length > 0 ? `${field} ${kind} has no field ${extra.join(", ")}` : undefined;
 }
 
 function validateDropout(dropout: DropoutConfig): string | undefined {

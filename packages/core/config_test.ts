@@ -56,6 +56,65 @@ Deno.test("every field of a bad config is named in the error", () => {
   validateConfig(NOTEBOOK_CONFIG);
 });
 
+Deno.test("only a config's own known fields count, at every level", () => {
+  const parsed = (json: string) => ({ ...NOTEBOOK_CONFIG, ...JSON.parse(json) }) as RunConfig;
+  const cases: [RunConfig, string, RegExp][] = [
+    [bad({ toString: 1 }), "toString", /unknown config field "toString"/],
+    [bad({ constructor: 1 }), "constructor", /unknown config field "constructor"/],
+    [bad({ hasOwnProperty: 1 }), "hasOwnProperty", /unknown config field "hasOwnProperty"/],
+    [parsed('{"__proto__": {"depth": 3}}'), "__proto__", /unknown config field "__proto__"/],
+    [
+      bad({ optimizer: { kind: "sgd", learningRate: 0.1, bogus: 1 } }),
+      "optimizer",
+      /optimizer sgd has no field bogus/,
+    ],
+    [
+      parsed('{"schedule": {"kind": "linear", "tau": 1, "__proto__": {}}}'),
+      "schedule",
+      /schedule linear has no field __proto__/,
+    ],
+    [
+      bad({ schedule: Object.create({ kind: "linear", tau: 1 }) }),
+      "schedule",
+      /schedule needs a "kind" field of its own/,
+    ],
+    [bad({ init: { kind: "he", std: 1 } }), "init", /init he has no field std/],
+    [bad({ dropout: { kind: "none", rate: 0 } }), "dropout", /dropout none has no field rate/],
+    [bad({ batchNorm: { kind: "always", g: 1 } }), "batchNorm", /batchNorm always has no field g/],
+    [
+      bad({ learningRateDecay: { kind: "none", rate: 1 } }),
+      "learningRateDecay",
+      /learningRateDecay none has no field rate/,
+    ],
+    [
+      bad({
+        optimizer: {
+          kind: "interpolate",
+          from: { kind: "sgd", learningRate: 0.1, momentum: 0.9 },
+          to: { kind: "sgd", learningRate: 0.1 },
+        },
+      }),
+      "optimizer",
+      /optimizer.from sgd has no field momentum/,
+    ],
+    [bad({ optimizer: null }), "optimizer", /optimizer must be an object/],
+    [Object.create(NOTEBOOK_CONFIG), "dataset", /config field "dataset" is missing/],
+  ];
+  for (const [config, field, message] of cases) {
+    assert.throws(() => validateConfig(config), (e: unknown) => {
+      assert.ok(e instanceof ConfigError, `${field}: ${e}`);
+      assert.equal(e.field, field);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  validateConfig({
+    ...NOTEBOOK_CONFIG,
+    evaluateTest: false,
+    schedule: { kind: "linear", tau: 1, reversed: true },
+  });
+});
+
 Deno.test("configColumns flattens nested unions; runId changes with any field", () => {
   const config: RunConfig = {
     ...NOTEBOOK_CONFIG,

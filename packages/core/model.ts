@@ -83,6 +83,7 @@ export function createModel(config: RunConfig, shape: ModelShape, random: Random
       init,
       biasInit,
       random: random.fork(`layer${i}`),
+      position: { index: i, count: config.depth - 2 },
     }));
     if (config.dropout.kind !== "none") {
       layers.push(dropoutLayer({

@@ -83,8 +83,8 @@ export async function readMnistFiles(dir: string): Promise<MnistFiles> {
     ]
       .map((name) => readIdxFile(join(dir, name))),
   );
-  checkPair(join(dir, MNIST_FILES.trainImages), trainImages, trainLabels);
-  checkPair(join(dir, MNIST_FILES.testImages), testImages, testLabels);
+  checkPair(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, trainImages, trainLabels);
+  checkPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, testImages, testLabels);
   const trainSize = trainImages.dims[1] * trainImages.dims[2];
   const testSize = testImages.dims[1] * testImages.dims[2];
   if (trainSize !== testSize) {
@@ -98,7 +98,15 @@ export async function readMnistFiles(dir: string): Promise<MnistFiles> {
   return { trainImages, trainLabels, testImages, testLabels };
 }
 
-function checkPair(source: string, images: IdxArray, labels: IdxArray): void {
+/** Checks an images file against its labels file; each problem names the file it is in. */
+function checkPair(
+  dir: string,
+  imagesName: string,
+  labelsName: string,
+  images: IdxArray,
+  labels: IdxArray,
+): void {
+  const source = join(dir, imagesName), labelsSource = join(dir, labelsName);
   if (images.type !== "uint8" || images.dims.length !== 3) {
     throw new DatasetMismatchError(
       source,
@@ -109,20 +117,20 @@ function checkPair(source: string, images: IdxArray, labels: IdxArray): void {
   }
   if (labels.type !== "uint8" || labels.dims.length !== 1) {
     throw new DatasetMismatchError(
-      source,
+      labelsSource,
       `labels must be uint8 of rank 1, found ${labels.type} of dims ${labels.dims.join("x")}`,
     );
   }
   if (images.dims[0] !== labels.dims[0]) {
     throw new DatasetMismatchError(
       source,
-      `${images.dims[0]} images but ${labels.dims[0]} labels`,
+      `${images.dims[0]} images but ${labels.dims[0]} labels in ${labelsName}`,
     );
   }
   const bad = labels.data.findIndex((label) => label > 9);
   if (bad >= 0) {
     throw new DatasetMismatchError(
-      source,
+      labelsSource,
       `label ${labels.data[bad]} at index ${bad} is not a digit 0-9`,
     );
   }

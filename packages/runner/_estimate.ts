@@ -72,3 +72,43 @@ async function timeLayerStep(config: RunConfig): Promise<number> {
   // Evaluation of validation and test sets adds about a tenth to an epoch.
   return seconds * 1.1;
 }
+
+/** The most a tfjs-wasm heap can hold (32-bit wasm memory). */
+const WASM_HEAP_BYTES = 4 * 2 ** 30;
+
+/**
+ * Bytes a run needs, from its sizes alone (nothing is allocated): weights with their gradients
+ * and optimiser state, the activations of a batch kept for the backward pass, and the dataset.
+ * Generous by design: the published runs need a few MB of it, a mistyped size thousands of GB.
+ */
+export function memoryBytes(config: RunConfig): number {
+  const w = config.width, hidden = Math.max(config.depth - 2, 0);
+  // Up to two weight matrices per hidden layer (a highway's gate), input and output layers.
+  const parameters = 784 * w + 10 * w + hidden * 2 * (w * w + w);
+  const batch = Math.min(config.batchSize, config.dataLimit ?? 55000, 55000);
+  const activations = batch * w * config.depth * 8;
+  const dataset = 70000 * 784 * 4;
+  return 4 * (6 * parameters + activations) + dataset;
+}
+
+/**
+ * What is wrong with training `todo` on `workers` worker processes on this machine: the
+ * largest run's memory against a worker's share of the free memory (and, on wasm, the heap
+ * limit). Undefined when it fits.
+ */
+export function memoryProblem(todo: readonly PlannedRun[], workers: number): string | undefined {
+  if (todo.length === 0) return undefined;
+  const largest = todo.reduce((a, b) => (memoryBytes(b.config) > memoryBytes(a.config) ? b : a));
+  const needed = memoryBytes(largest.config);
+  const free = Deno.systemMemoryInfo().available / Math.min(workers, todo.length);
+  const limit = largest.config.backend === "wasm" ? Math.min(free, WASM_HEAP_BYTES) : free;
+  if (needed <= limit) return undefined;
+  const gb = (bytes: number) => `${(bytes / 2 ** 30).toPrecision(3)} GB`;
+  const c = largest.config;
+  const reason = limit === WASM_HEAP_BYTES
+    ? "the wasm backend's heap limit"
+    : `the free memory shared by ${Math.min(workers, todo.length)} worker(s)`;
+  return `run ${largest.id} (depth ${c.depth}, width ${c.width}, batch ${c.batchSize}) needs ` +
+    `about ${gb(needed)} of memory, more than a worker can use here (${gb(limit)}, ${reason}): ` +
+    "use a smaller --depth, --width or --batch";
+}

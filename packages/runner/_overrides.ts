@@ -8,10 +8,12 @@
 import {
   ARCHITECTURE_KINDS,
   BACKENDS,
+  ConfigError,
   defaultArchitecture,
   INITIALIZERS,
   NOTEBOOK_CONFIG,
   type RunConfig,
+  validateConfig,
 } from "@gradnets/core";
 import { choiceOption, integerOption, numberOption, UsageError } from "./cli.ts";
 
@@ -82,10 +84,11 @@ function setOverride(assignment: string): Override {
   if (!match) throw new UsageError(`--set needs PATH=VALUE, got "${assignment}"`);
   const [, path, text] = match;
   const keys = path.split(".");
-  if (!(keys[0] in NOTEBOOK_CONFIG)) {
+  // Own fields only: `in` would take toString, constructor and the like from the prototype.
+  if (!Object.hasOwn(NOTEBOOK_CONFIG, keys[0]) && !OPTIONAL_FIELDS.includes(keys[0])) {
     throw new UsageError(
       `--set: unknown config field "${keys[0]}" (known: ${
-        Object.keys(NOTEBOOK_CONFIG).join(", ")
+        [...Object.keys(NOTEBOOK_CONFIG), ...OPTIONAL_FIELDS].join(", ")
       })`,
     );
   }
@@ -117,17 +120,28 @@ export async function readConfigFile(path: string): Promise<RunConfig[]> {
     throw new UsageError(`--config ${path}: ${(error as Error).message}`);
   }
   const items = Array.isArray(parsed) ? parsed : [parsed];
+  if (items.length === 0) throw new UsageError(`--config ${path}: an empty list, no run to train`);
   return items.map((item, i) => {
+    const where = Array.isArray(parsed) ? `--config ${path}: entry ${i}` : `--config ${path}`;
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
-      throw new UsageError(`--config ${path}: entry ${i} is not an object`);
+      throw new UsageError(`${where} is not an object`);
     }
-    // The notebook's config has every field but the optional ones, listed here.
+    // The notebook's config has every field but the optional ones, listed here. Own fields
+    // only: `in` would take toString, constructor and the like from the prototype, and JSON's
+    // "__proto__" is an own field that a merge would drop.
     const unknown = Object.keys(item).filter((key) =>
-      !(key in NOTEBOOK_CONFIG) && !OPTIONAL_FIELDS.includes(key)
+      !Object.hasOwn(NOTEBOOK_CONFIG, key) && !OPTIONAL_FIELDS.includes(key)
     );
     if (unknown.length > 0) {
-      throw new UsageError(`--config ${path}: entry ${i} has unknown field ${unknown.join(", ")}`);
+      throw new UsageError(`${where} has unknown field ${unknown.join(", ")}`);
     }
-    return { ...NOTEBOOK_CONFIG, ...item } as RunConfig;
+    const config = { ...NOTEBOOK_CONFIG, ...item } as RunConfig;
+    try {
+      validateConfig(config);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UsageError(`${where}: ${error.message}`);
+      throw error;
+    }
+    return config;
   });
 }

@@ -33,7 +33,8 @@ export type ParsedOptions<T extends NonNullable<ParseArgsConfig["options"]>> = R
 
 /**
  * Parses `args` with node:util's parseArgs; unknown options become {@linkcode UsageError}s.
- * A leading `--` (what `deno task x -- --flag` passes through) is dropped.
+ * A leading `--` (what `deno task x -- --flag` passes through) is dropped, and a negative number
+ * after a value option (`--lr -0.1`) is taken as its value.
  *
  * @example
  * ```ts
@@ -42,6 +43,8 @@ export type ParsedOptions<T extends NonNullable<ParseArgsConfig["options"]>> = R
  * const { values } = parseOptions(["--", "--out", "x"], { out: { type: "string" } });
  * assert.equal(values.out, "x");
  * assert.throws(() => parseOptions(["--outt", "x"], { out: { type: "string" } }), UsageError);
+ * // A negative number after a space is the option's value.
+ * assert.equal(parseOptions(["--lr", "-0.1"], { lr: { type: "string" } }).values.lr, "-0.1");
  * ```
  */
 export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
@@ -50,12 +53,45 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
   allowPositionals = false,
 ): ParsedOptions<T> {
   // `deno task x -- --flag` passes the "--" through; it is not an end-of-options marker here.
-  const rest = args[0] === "--" ? args.slice(1) : args;
+  const rest = withNegativeValues(args[0] === "--" ? args.slice(1) : args, options);
   try {
     return parseArgs({ args: rest, options, strict: true, allowPositionals });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ""));
+    const message = (error as Error).message;
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+    throw new UsageError(
+      ambiguous
+        ? `${ambiguous[1]} needs a value; for one that starts with a dash, write ${
+          ambiguous[1]
+        }=VALUE`
+        : message.replace(/\. To specify a positional.*$/s, ""),
+    );
   }
+}
+
+/**
+ * `--lr -0.1` as `--lr=-0.1`: a value option followed by a negative number takes it as its value
+ * (parseArgs would take it for an option), so that the option's own check has the last word.
+ */
+function withNegativeValues(
+  args: readonly string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([\w-]+)$/.exec(args[i])?.[1];
+    const next = args[i + 1];
+    if (
+      name !== undefined && Object.hasOwn(options, name) && options[name].type === "string" &&
+      next !== undefined && /^-(?:\d|\.\d|Infinity$)/.test(next)
+    ) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
 }
 
 /**

@@ -84,11 +84,10 @@ export async function headlineReport(
   let totalSeconds = 0, totalRuns = 0;
   for (const { name: experiment } of experiments) {
     const dir = join(results, experiment);
-    const timings = await readTimings(dir).catch((error) => {
-      if (error instanceof Deno.errors.NotFound) return null;
-      throw error;
-    });
-    if (timings === null) continue;
+    // An experiment not trained yet has no timings: it adds nothing.
+    const exists = await Deno.stat(join(dir, "timings.csv")).then(() => true, () => false);
+    if (!exists) continue;
+    const timings = await readTimings(dir);
     const seconds = timings.reduce((sum, t) => sum + t.seconds, 0);
     const runCount = new Set(timings.map((t) => t.runId)).size;
     totalSeconds += seconds;

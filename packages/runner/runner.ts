@@ -32,7 +32,9 @@ import {
 } from "@gradnets/analysis";
 import { join } from "node:path";
 import { formatDuration, integerOption, parseOptions, runMain, UsageError } from "./cli.ts";
-import { estimateSeconds } from "./_estimate.ts";
+import { Claims } from "./_claims.ts";
+import { estimateSeconds, memoryProblem } from "./_estimate.ts";
+import { spaceProblem, storageProblem, unwritableProblem } from "./_storage.ts";
 import type { Experiment } from "./experiment.ts";
 import { configOverrides, readConfigFile } from "./_overrides.ts";
 import { experimentsOf, type PlannedRun, shardOf, type StoredRun, unique } from "./plan.ts";
@@ -107,9 +109,10 @@ ${architecturesHelp()}
 
 Each finished run is stored in <out>/runs/<id>.json (the id hashes the config and the versions
 that affect results); a rerun trains only the runs that are missing, so an interrupted command
-resumes. After each run the experiment's tables in <out>/<experiment>/ (runs.csv, epochs.csv,
-gradient_norms.csv, timings.csv, manifest.json; see the README.md beside them) are rewritten
-atomically.`;
+resumes. Commands sharing a results folder claim each run before training it (<id>.claim), so
+none is trained twice. After each run the experiment's tables in <out>/<experiment>/ (runs.csv,
+epochs.csv, gradient_norms.csv, timings.csv, manifest.json; see the README.md beside them) are
+rewritten atomically.`;
 }
 
 /** Options of {@linkcode experimentMain}. */
@@ -219,7 +222,7 @@ export async function experimentMain(
     (error) =>
       error instanceof ConfigError || error instanceof IdxError || error instanceof CsvError ||
       error instanceof FindingsError || error instanceof UnknownDatasetError ||
-      error instanceof MarkerError,
+      error instanceof MarkerError || storageProblem(error) !== undefined,
   );
 }
 
@@ -298,6 +301,18 @@ async function execute(
       ].join("\t"));
     }
     return true;
+  }
+  // Before anything trains: the largest run must fit a worker's memory, and the results
+  // folders must have room and be writable (a run that cannot be stored is wasted training).
+  const memory = memoryProblem(todo, options.workers);
+  if (memory !== undefined) throw new UsageError(memory);
+  // Claims left on stored runs by a process killed after storing them are of no use.
+  await new Claims(store).clearExpired(stored.keys());
+  const space = await spaceProblem(store, todo, unique(plan));
+  if (space !== undefined) throw new UsageError(space);
+  for (const dir of [store, ...experimentsOf(plan).map((e) => join(options.root, e))]) {
+    const problem = await unwritableProblem(dir);
+    if (problem !== undefined) throw new UsageError(`cannot write results in ${dir}: ${problem}`);
   }
   const shardNote = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : "";
   console.error(

@@ -13,6 +13,7 @@ import { type Dataset, loadDataset } from "@gradnets/data";
 import { saveRun } from "@gradnets/analysis";
 import { TextLineStream } from "./_lines.ts";
 import { provenance } from "./_provenance.ts";
+import { storageProblem } from "./_storage.ts";
 
 /** A request: train this run and store it in `dir`. */
 export interface WorkerRequest {
@@ -50,7 +51,13 @@ export type WorkerMessage =
     divergedStep: number | null;
     divergedReason: string | null;
   }
-  | { type: "error"; id: string; message: string };
+  | {
+    type: "error";
+    id: string;
+    message: string;
+    /** Set when the run could not be stored (disk full, read-only, no permission): one line. */
+    storage?: string;
+  };
 
 const datasets = new Map<string, Promise<Dataset>>();
 
@@ -116,7 +123,12 @@ if (import.meta.main) {
     try {
       await handle(request);
     } catch (error) {
-      send({ type: "error", id: request.id, message: (error as Error).stack ?? String(error) });
+      send({
+        type: "error",
+        id: request.id,
+        message: (error as Error).stack ?? String(error),
+        storage: storageProblem(error),
+      });
     }
   }
 }

@@ -10,6 +10,7 @@ import { runAccuracy, summarizeByDepth } from "../aggregate.ts";
 import type { ChanceLevel } from "../collapse.ts";
 import { headlineComparisons } from "../comparisons.ts";
 import { writeFileAtomic } from "../csv.ts";
+import { slug } from "../html.ts";
 import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
 import { accuracyVsDepthSpec } from "../specs/accuracy_vs_depth.ts";
 import type { Provenance } from "../specs/common.ts";
@@ -66,7 +67,7 @@ export async function depthStudyPages(
       const provenance: Provenance = { settings: commonSettings(runs), notice };
       const headline = await figure(
         options.out,
-        `${dataset}-accuracy-vs-depth`,
+        `${slug(dataset)}-accuracy-vs-depth`,
         accuracyVsDepthSpec({
           title: `${dataset}: test error against depth`,
           runs,
@@ -94,7 +95,7 @@ export async function depthStudyPages(
       headlines.set(dataset, [headline, table, finalTable]);
       const curves = await figure(
         options.out,
-        `${dataset}-learning-curves`,
+        `${slug(dataset)}-learning-curves`,
         learningCurvesSpec({
           title: `${dataset}: learning curves by depth`,
           points: curvePoints(runs, epochs),
@@ -109,7 +110,7 @@ export async function depthStudyPages(
       const sections: [string, string][] = [
         [`${dataset}-accuracy-vs-depth`, "test error against depth"],
         [`${dataset}-table`, "tables"],
-        [`${dataset}-comparisons`, "comparisons with p-values"],
+        [`${slug(dataset)}-comparisons`, "comparisons with p-values"],
         [`${dataset}-learning-curves`, "learning curves"],
         ...(heatRuns.length > 0
           ? [[`${dataset}-gradient-norms-depth-${depth}`, `gradient norms at depth ${depth}`]] as [
@@ -137,7 +138,7 @@ export async function depthStudyPages(
         finalTable,
         {
           kind: "html",
-          html: `<h2 id="${escapeHtml(dataset)}-comparisons">Comparisons with p-values</h2>`,
+          html: `<h2 id="${slug(dataset)}-comparisons">Comparisons with p-values</h2>`,
         },
         ...comparisons,
         curves,
@@ -147,7 +148,7 @@ export async function depthStudyPages(
         blocks.push(
           await figure(
             options.out,
-            `${dataset}-gradient-norms-depth-${depth}`,
+            `${slug(dataset)}-gradient-norms-depth-${depth}`,
             gradientHeatmapSpec({
               title:
                 `${dataset}: gradient norms per layer and epoch, depth ${depth}, seed ${firstSeed}`,
@@ -162,7 +163,7 @@ export async function depthStudyPages(
         );
       }
       blocks.push(manifestBlock(studyManifest, name));
-      const path = join(options.out, `${dataset}.html`);
+      const path = join(options.out, `${slug(dataset)}.html`);
       await writeFileAtomic(
         path,
         await htmlPage({ title: `GradNets depth study: ${dataset}`, nav, blocks }),

@@ -83,7 +83,9 @@ export async function indexPage(
   index.push({
     kind: "html",
     html: `<h2>Pages</h2><ul>${
-      nav.slice(1).map(([text, href]) => `<li><a href="${href}">${escapeHtml(text)}</a></li>`).join(
+      nav.slice(1).map(([text, href]) =>
+        `<li><a href="${escapeHtml(href)}">${escapeHtml(text)}</a></li>`
+      ).join(
         "",
       )
     }</ul>`,

@@ -10,7 +10,8 @@ import { architectureEntry } from "@gradnets/core";
 import { type AccuracyKind, type DepthSummary, headlineGrid, summaryCell } from "../aggregate.ts";
 import { COLLAPSE_MARGIN } from "../collapse.ts";
 import { type Comparison, formatP, formatPoints } from "../comparisons.ts";
-import { formatCsv, type Row, writeFileAtomic } from "../csv.ts";
+import { CsvError, formatCsv, type Row, writeFileAtomic } from "../csv.ts";
+import { slug } from "../html.ts";
 import { escapeHtml, type PageBlock, renderSvg } from "../render.ts";
 import type { VegaLiteSpec } from "../specs/common.ts";
 import type { NormCell } from "../specs/gradient_heatmap.ts";
@@ -93,13 +94,50 @@ export interface Manifest {
   trainedWith: { provenance: Record<string, string>; runs: number }[];
 }
 
-/** Reads `manifest.json` from a results directory; null if it is missing or unreadable. */
+/**
+ * Reads `manifest.json` from a results directory; null if it is missing. A manifest that cannot
+ * be read, is not JSON or lacks the counts and provenance pages show is a {@linkcode CsvError}:
+ * silently ignored, it would hide the notice that results are partial.
+ */
 export async function readManifest(dir: string): Promise<Manifest | null> {
+  const path = join(dir, "manifest.json");
+  let text: string;
   try {
-    return JSON.parse(await Deno.readTextFile(join(dir, "manifest.json")));
-  } catch {
-    return null;
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw new CsvError(path, `cannot read: ${(error as Error).message}`);
   }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new CsvError(path, `not valid JSON (${(error as Error).message})`);
+  }
+  const problem = manifestProblem(manifest);
+  if (problem !== undefined) throw new CsvError(path, problem);
+  return manifest;
+}
+
+function manifestProblem(m: Manifest): string | undefined {
+  const count = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+  if (m === null || typeof m !== "object" || Array.isArray(m)) return "not a manifest object";
+  for (const field of ["runsDeclared", "runsStored", "numericsVersion"] as const) {
+    if (!count(m[field])) {
+      return `${field} must be an integer >= 0, got ${JSON.stringify(m[field])}`;
+    }
+  }
+  if (!Array.isArray(m.trainedWith)) return "trainedWith must be a list";
+  for (const [i, group] of m.trainedWith.entries()) {
+    const p = group?.provenance;
+    if (
+      !count(group?.runs) || p === null || typeof p !== "object" || Array.isArray(p) ||
+      !Object.values(p).every((v) => typeof v === "string")
+    ) {
+      return `trainedWith entry ${i} must be {"provenance": {name: text}, "runs": count}`;
+    }
+  }
+  return undefined;
 }
 
 /** One line naming the versions, backend, commit and machine that trained the runs. */
@@ -255,7 +293,7 @@ export function comparisonTables(
   return [
     {
       kind: "table",
-      id: `${dataset}-comparisons-best`,
+      id: `${slug(dataset)}-comparisons-best`,
       caption: `${dataset}: the best GradNet against the best baseline at each depth, by mean ` +
         `test accuracy at the best validation epoch (chosen on the same numbers that are ` +
         `tested, so these p-values are optimistic). ${tests}`,
@@ -265,7 +303,7 @@ export function comparisonTables(
     },
     {
       kind: "table",
-      id: `${dataset}-comparisons-late`,
+      id: `${slug(dataset)}-comparisons-late`,
       caption: `${dataset}: each GradNet against the architecture it becomes at g = 1, trained ` +
         `from the start with its own searched setting (the registry's late architecture, of ` +
         `the same width, without batch norm). ${tests}`,
@@ -315,6 +353,7 @@ export async function figure(
   caption: string,
   data: Row[],
 ): Promise<PageBlock> {
+  const file = escapeHtml(id);
   const svg = await renderSvg(spec, `${id}-`);
   await writeFileAtomic(join(out, "figures", `${id}.svg`), svg);
   const rows = data.map((row) =>
@@ -333,7 +372,7 @@ export async function figure(
     spec,
     svg,
     caption:
-      `${caption} Static version: <a href="figures/${id}.svg">figures/${id}.svg</a>; data: <a href="data/${id}.csv">data/${id}.csv</a>.`,
+      `${caption} Static version: <a href="figures/${file}.svg">figures/${file}.svg</a>; data: <a href="data/${file}.csv">data/${file}.csv</a>.`,
   };
 }
 

@@ -62,13 +62,17 @@ export function useWasmKernels(on: boolean): void {
 export interface KernelBinding {
   /** The formula in `gradnets.c`. */
   readonly kind: LayerKind;
-  /** The tensors the kernel reads (for the gradual residual, its scale is g). */
+  /**
+   * The tensors the kernel reads, built for the step (for the gradual residual, its scale is
+   * g); they live as long as the step's tensors.
+   */
   weights(ctx: LayerContext): LayerWeights;
   /**
-   * ReZero's kernel returns d loss / d alpha last; false drops it where alpha is not learnt
-   * (the gradual residual, whose alpha is g). Default true.
+   * The layer's parameter gradients from the kernel's (W, b, then W2, b2 or alpha), where they
+   * differ: the gradual residual drops d loss / d alpha (its alpha is g, which nothing learns).
+   * Default: the kernel's, as they come.
    */
-  readonly learnsScale?: boolean;
+  gradients?(grads: tf.Tensor[], ctx: LayerContext): tf.Tensor[];
 }
 
 /** A layer as its file declares it: the formula on tfjs ops, and the kernel, if any. */
@@ -110,14 +114,13 @@ export function fastLayer(definition: LayerDefinition): Layer {
     forward(x, ctx) {
       if (!wasmKernelsActive()) return ops(x, ctx);
       const pass = kernelForward(kernel.kind, x, kernel.weights(ctx), ctx);
-      if (kernel.learnsScale !== false || kernel.kind !== "rezero") return pass;
+      const gradients = kernel.gradients;
+      if (!gradients) return pass;
       return {
         y: pass.y,
         backward(dy, needInputGradient) {
           const { dx, grads } = pass.backward(dy, needInputGradient);
-          const [dW, db, dScale] = grads;
-          dScale.dispose();
-          return { dx, grads: [dW, db] };
+          return { dx, grads: gradients([...grads], ctx) };
         },
       };
     },

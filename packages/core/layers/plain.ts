@@ -22,6 +22,12 @@ export interface SquareLayerOptions {
   readonly biasInit: number;
   /** Source of the initial weights. */
   readonly random: Random;
+  /**
+   * Where the layer sits among the model's hidden layers: `index` from 1 (next to the input
+   * layer) to `count`. Layers whose form depends on depth or position read it (progressive
+   * deepening, branches scaled by 1/sqrt(count)); absent for a layer built alone.
+   */
+  readonly position?: { readonly index: number; readonly count: number };
 }
 
 /**

@@ -56,7 +56,8 @@ export function residualLayer(options: SquareLayerOptions): Layer {
 }
 
 /**
- * A ReZero layer, `y = x + a * relu(x W + b)`, with the scalar `a` learnt from 0.
+ * A ReZero layer, `y = x + a * relu(x W + b)`, with the scalar `a` learnt from 0 (or from
+ * `scaleInit`).
  *
  * @example At the start the layer is the identity
  * ```ts
@@ -71,9 +72,9 @@ export function residualLayer(options: SquareLayerOptions): Layer {
  * });
  * ```
  */
-export function rezeroLayer(options: SquareLayerOptions): Layer {
+export function rezeroLayer(options: SquareLayerOptions & { readonly scaleInit?: number }): Layer {
   const { params, w, b } = squareAffine(options);
-  const alpha = tf.tidy(() => tf.variable(tf.scalar(0)));
+  const alpha = tf.tidy(() => tf.variable(tf.scalar(options.scaleInit ?? 0)));
   return fastLayer({
     name: options.name,
     params: [...params, { name: "alpha", role: "scale", variable: alpha }],
@@ -128,7 +129,10 @@ export function gradualResidualLayer(options: SquareLayerOptions): Layer {
     kernel: {
       kind: "rezero",
       weights: (ctx) => ({ W: w, b, alpha: ctx.gTensor }),
-      learnsScale: false,
+      gradients: ([dW, db, dScale]) => {
+        dScale.dispose();
+        return [dW, db];
+      },
     },
   });
 }
