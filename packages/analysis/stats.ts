@@ -3,10 +3,15 @@
  * an exact permutation test of a difference in means, with the special functions they need (the
  * log-gamma function, the regularised incomplete beta function, Student's t distribution and its
  * quantiles). Everything is computed here, in double precision, with no table of constants: the
- * tests check the functions against closed forms and published tables.
+ * tests check the functions against closed forms and published tables. Like everything that
+ * reaches a table, it uses only IEEE 754 operations and the functions of `@gradnets/core`'s
+ * `ieee_math.ts` (never `Math.log`, `Math.exp` or `**`, whose results the engine chooses), so the
+ * report's bytes do not depend on the JavaScript engine.
  *
  * @module
  */
+
+import { exp, log, sin } from "@gradnets/core";
 
 // Lanczos approximation of the gamma function, g = 7 and 9 coefficients (the set in Numerical
 // Recipes 3rd ed. and Wikipedia's "Lanczos approximation"); relative error about 1e-15.
@@ -39,13 +44,13 @@ export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma: x must be positive, got ${x}`);
   if (x < 0.5) {
     // Reflection: Gamma(x) Gamma(1 - x) = pi / sin(pi x).
-    return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+    return log(Math.PI / sin(Math.PI * x)) - logGamma(1 - x);
   }
   const z = x - 1;
   let sum = LANCZOS[0];
   for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i] / (z + i);
   const t = z + LANCZOS_G + 0.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+  return 0.5 * log(2 * Math.PI) + (z + 0.5) * log(t) - t + log(sum);
 }
 
 /**
@@ -65,9 +70,7 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   if (!(a > 0 && b > 0)) throw new RangeError(`incompleteBeta: a and b must be positive`);
   if (!(x >= 0 && x <= 1)) throw new RangeError(`incompleteBeta: x must be in [0, 1], got ${x}`);
   if (x === 0 || x === 1) return x;
-  const front = Math.exp(
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x),
-  );
+  const front = exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * log(x) + b * log(1 - x));
   // The continued fraction converges quickly for x < (a + 1) / (a + b + 2); otherwise use
   // I_x(a, b) = 1 - I_{1-x}(b, a).
   return x < (a + 1) / (a + b + 2)
@@ -213,7 +216,7 @@ export function meanInterval(values: readonly number[], level = 0.95): MeanInter
   const n = values.length;
   if (n < 2) return null;
   const mean = values.reduce((a, b) => a + b, 0) / n;
-  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) * (v - mean), 0) / (n - 1));
   const halfWidth = studentTQuantile(1 - (1 - level) / 2, n - 1) * std / Math.sqrt(n);
   return { n, mean, std, halfWidth, low: mean - halfWidth, high: mean + halfWidth };
 }
@@ -251,7 +254,7 @@ export function welchTest(a: readonly number[], b: readonly number[]): WelchResu
   if (a.length < 2 || b.length < 2) return null;
   const stats = (x: readonly number[]) => {
     const mean = x.reduce((s, v) => s + v, 0) / x.length;
-    const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / (x.length - 1);
+    const variance = x.reduce((s, v) => s + (v - mean) * (v - mean), 0) / (x.length - 1);
     return { mean, se2: variance / x.length, n: x.length };
   };
   const sa = stats(a), sb = stats(b);
@@ -266,7 +269,7 @@ export function welchTest(a: readonly number[], b: readonly number[]): WelchResu
     };
   }
   const t = difference / Math.sqrt(se2);
-  const df = se2 ** 2 / (sa.se2 ** 2 / (sa.n - 1) + sb.se2 ** 2 / (sb.n - 1));
+  const df = se2 * se2 / (sa.se2 * sa.se2 / (sa.n - 1) + sb.se2 * sb.se2 / (sb.n - 1));
   return { difference, t, df, p: studentTTwoSided(t, df) };
 }
 
