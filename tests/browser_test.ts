@@ -61,12 +61,14 @@ Deno.test({
         results: join(dir, "results"),
         out: join(dir, "reports"),
         findings: "## Findings\n\nA *fixture*.",
+        claims: "| claim | verdict |\n| --- | --- |\n| grelu | {{mnist/grelu vs plain-50/50}} |\n",
         experiments: REPORTED,
       });
       assert.deepEqual(pages.map((p) => p.split("/").at(-1)), [
         "index.html",
         "mnist.html",
         "fashion-mnist.html",
+        "claims.html",
         "seed-notebook.html",
         "search.html",
       ]);
@@ -75,6 +77,7 @@ Deno.test({
         "index.html": [2, 2 * 2, 2 * 8, 0],
         "mnist.html": [3, 2 + 2 * 2 * 2, 8, 2 * 50 * 3],
         "fashion-mnist.html": [3, 2 + 2 * 2 * 2, 8, 2 * 50 * 3],
+        "claims.html": [0, 0, 0, 0],
         "seed-notebook.html": [2, 2, 0, 2 * 8 * 3],
         "search.html": [1, 0, 4 + 2, 0],
       };

@@ -6,8 +6,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   buildReports,
+  comparisonText,
   fillFindings,
   FindingsError,
+  headlineComparisons,
   headlineGrid,
   readRuns,
   readTimings,
@@ -296,6 +298,57 @@ Deno.test("README.md: its numbers are report --table's, and only the own reports
     assert.equal(result.code, 0, result.stderr);
     assert.equal(await Deno.readTextFile(readmePath), readme);
     assert.doesNotMatch(result.stderr, /README/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("claims: claims.md beside the pages becomes claims.html, in every page's nav, filled", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    await Deno.mkdir(reports);
+    await Deno.writeTextFile(
+      join(reports, "claims.md"),
+      "GReLU against plain at 50: {{mnist/grelu vs plain-50/50}}. Runs: {{runs:mnist/grelu/50}}.\n",
+    );
+    const result = await report("--results", results, "--out", reports);
+    assert.equal(result.code, 0, result.stderr);
+    const runs = await readRuns(join(results, "depth-study"));
+    const late = headlineComparisons(runs).find((c) =>
+      c.dataset === "mnist" && c.depth === 50 && c.kind === "late"
+    )!;
+    assert.deepEqual([late.gradNet.label, late.baseline.label], ["grelu", "plain-50"]);
+    const claims = await Deno.readTextFile(join(reports, "claims.html"));
+    // marked escapes nothing in this text but the HTML of the links.
+    assert.ok(claims.includes(comparisonText(late)), comparisonText(late));
+    for (
+      const run of runs.filter((r) =>
+        r.dataset === "mnist" && r.label === "grelu" && r.depth === 50
+      )
+    ) {
+      assert.ok(claims.includes(`href="../results/runs/${run.runId}.json"`), run.runId);
+    }
+    assert.doesNotMatch(claims, /\{\{/);
+    for (const page of ["index.html", "mnist.html", "search.html", "claims.html"]) {
+      const html = await Deno.readTextFile(join(reports, page));
+      assert.match(html, /<nav>.*<a href="claims.html">The paper&#39;s claims<\/a>/, page);
+    }
+    // The depth-study page has both comparison tables, with this comparison's p-values.
+    const mnist = await Deno.readTextFile(join(reports, "mnist.html"));
+    assert.match(mnist, /<table id="mnist-comparisons-best">/);
+    assert.match(mnist, /<table id="mnist-comparisons-late">/);
+    assert.ok(mnist.includes(`${late.permutation!.extreme}/${late.permutation!.splits}`));
+    // A bad placeholder in the claims stops the report; without claims.md there is no page.
+    await Deno.writeTextFile(join(reports, "claims.md"), "{{mnist/grelu vs highway/50}}\n");
+    assertCleanError(
+      await report("--results", results, "--out", reports),
+      /claims|architecture label "highway"/,
+    );
+    await Deno.remove(join(reports, "claims.md"));
+    await Deno.remove(join(reports, "claims.html"));
+    assert.equal((await report("--results", results, "--out", reports)).code, 0);
+    assert.doesNotMatch(await Deno.readTextFile(join(reports, "index.html")), /claims\.html/);
+    await assert.rejects(() => Deno.stat(join(reports, "claims.html")), Deno.errors.NotFound);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

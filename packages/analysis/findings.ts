@@ -1,14 +1,21 @@
 /**
  * The written findings of a study, with their numbers filled in from the stored runs. A number in
- * the Markdown is a placeholder, `{{dataset/label/depth}}` (test accuracy at the best validation
- * epoch) or `{{dataset/label/depth/final}}` (after the last epoch), replaced by the same
- * "mean ± std" text as the headline tables, so the prose cannot drift from the tables when runs
- * are added or rerun.
+ * the Markdown is a placeholder, replaced by the same text as the tables, so the prose cannot
+ * drift from the tables when runs are added or rerun:
+ *
+ * - `{{dataset/label/depth}}`: test accuracy at the best validation epoch, "mean ± h" (h: half
+ *   the width of the 95% confidence interval) with the diverged and collapsed counts;
+ * - `{{dataset/label/depth/final}}`: the same after the last epoch;
+ * - `{{dataset/A vs B/depth}}` (`.../final`): a comparison of two labels, the difference of
+ *   their means with Welch's and the permutation test's p-values (`comparisonText`);
+ * - `{{runs:dataset/label/depth}}`: links to the label's run files, `../results/runs/<id>.json`.
  *
  * @module
  */
 
 import { type AccuracyKind, type DepthSummary, summaryCell } from "./aggregate.ts";
+import { compareSides, comparisonSide, comparisonText } from "./comparisons.ts";
+import type { RunRow } from "./tables.ts";
 
 /**
  * A placeholder in the findings that names no dataset, architecture or depth of the study.
@@ -39,6 +46,8 @@ export interface FindingsOptions {
    * Default false.
    */
   readonly complete?: boolean;
+  /** The runs behind the summaries, which comparisons and run links need. */
+  readonly runs?: readonly RunRow[];
 }
 
 const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
@@ -47,7 +56,8 @@ const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
  * Replaces every placeholder in `markdown` with its number from `summaries`. A dataset, label or
  * depth that no stored run has is a {@linkcode FindingsError} (most likely a typo); a known
  * combination without stored runs yet (a study still running) reads "n/a (not trained yet)",
- * unless `options.complete` says that no run is missing.
+ * unless `options.complete` says that no run is missing. Comparisons and run links need
+ * `options.runs`.
  *
  * @example
  * ```ts
@@ -66,6 +76,15 @@ const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
  * assert.equal(text, "GReLU at 50: 94.00, at the end 90.00.");
  * assert.throws(() => fillFindings("{{mnist/gerlu/50}}", summarizeByDepth([run])), /gerlu/);
  * assert.throws(() => fillFindings("{{mnist/grelu/050}}", summarizeByDepth([run])), /"050"/);
+ * const runs = [run, { ...run, runId: "b", seed: 2, testAccuracyAtBestValidation: 0.96 }];
+ * assert.equal(
+ *   fillFindings("{{runs:mnist/grelu/50}}", summarizeByDepth(runs), { runs }),
+ *   "[run-a](../results/runs/a.json), [run-b](../results/runs/b.json)",
+ * );
+ * assert.match(
+ *   fillFindings("{{mnist/grelu vs grelu/50}}", summarizeByDepth(runs), { runs }),
+ *   /^\+0\.00 points \(95\.00 vs 95\.00; Welch p = 1\.000, permutation p = 1\.000; 2 vs 2 runs\)$/,
+ * );
  * ```
  */
 export function fillFindings(
@@ -77,14 +96,22 @@ export function fillFindings(
   const labels = new Set(summaries.map((s) => s.label).sort());
   const depths = new Set(summaries.map((s) => s.depth).sort((a, b) => a - b));
   return markdown.replace(PLACEHOLDER, (placeholder, body: string) => {
-    const parts = body.trim().split("/");
-    if (parts.length !== 3 && !(parts.length === 4 && parts[3] === "final")) {
+    const runsLink = body.trim().startsWith("runs:");
+    const parts = body.trim().replace(/^runs:/, "").split("/");
+    if (
+      parts.length !== 3 && !(parts.length === 4 && parts[3] === "final" && !runsLink)
+    ) {
       throw new FindingsError(
         placeholder,
-        "expected {{dataset/label/depth}} or {{dataset/label/depth/final}}",
+        "expected {{dataset/label/depth}}, {{dataset/label/depth/final}}, " +
+          "{{dataset/A vs B/depth}} or {{runs:dataset/label/depth}}",
       );
     }
-    const [dataset, label, depthText] = parts;
+    const [dataset, labelText, depthText] = parts;
+    const versus = labelText.split(" vs ");
+    if (versus.length > 2 || (versus.length === 2 && runsLink)) {
+      throw new FindingsError(placeholder, "a comparison is {{dataset/A vs B/depth}}");
+    }
     // Written as in the tables: "50", not "050" or "5e1".
     const depth = /^[1-9]\d*$/.test(depthText) ? Number(depthText) : NaN;
     const known = <T>(what: string, value: string, set: Set<T>, key: T) => {
@@ -96,19 +123,36 @@ export function fillFindings(
       }
     };
     known("dataset", dataset, datasets, dataset);
-    known("architecture label", label, labels, label);
+    for (const label of versus) known("architecture label", label, labels, label);
     known("depth", depthText, depths, depth);
-    const kind: AccuracyKind = parts[3] === "final" ? "final" : "best-validation";
-    const summary = summaries.find((s) =>
-      s.dataset === dataset && s.label === label && s.depth === depth
-    );
-    if (summary) return summaryCell(summary, kind);
-    if (options.complete) {
-      throw new FindingsError(
-        placeholder,
-        `the study is complete and has no run of ${label} at depth ${depth} on ${dataset}`,
-      );
+    const missing = (label: string) => {
+      if (options.complete) {
+        throw new FindingsError(
+          placeholder,
+          `the study is complete and has no run of ${label} at depth ${depth} on ${dataset}`,
+        );
+      }
+      return "n/a (not trained yet)";
+    };
+    const find = (label: string) =>
+      summaries.find((s) => s.dataset === dataset && s.label === label && s.depth === depth);
+    if (runsLink || versus.length === 2) {
+      if (options.runs === undefined) {
+        throw new FindingsError(placeholder, "comparisons and run links need the runs");
+      }
+      const here = options.runs.filter((r) => r.dataset === dataset && r.depth === depth);
+      const absent = versus.find((label) => !find(label));
+      if (absent !== undefined) return missing(absent);
+      if (runsLink) {
+        return [...here.filter((r) => r.label === versus[0])].sort((a, b) => a.seed - b.seed)
+          .map((r) => `[run-${r.runId}](../results/runs/${r.runId}.json)`).join(", ");
+      }
+      const kind: AccuracyKind = parts[3] === "final" ? "final" : "best-validation";
+      const [a, b] = versus.map((label) => comparisonSide(here, label, kind));
+      return comparisonText(compareSides("late", dataset, depth, a, b));
     }
-    return "n/a (not trained yet)";
+    const kind: AccuracyKind = parts[3] === "final" ? "final" : "best-validation";
+    const summary = find(versus[0]);
+    return summary ? summaryCell(summary, kind) : missing(versus[0]);
   });
 }

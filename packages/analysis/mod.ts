@@ -14,6 +14,8 @@
  */
 
 export * from "./aggregate.ts";
+export * from "./collapse.ts";
+export * from "./comparisons.ts";
 export * from "./csv.ts";
 export * from "./findings.ts";
 export { publishedRunId, snakeCase } from "./pages/shared.ts";
@@ -23,6 +25,7 @@ export * from "./render.ts";
 export * from "./report.ts";
 export * from "./search_page.ts";
 export * from "./signal_table.ts";
+export * from "./stats.ts";
 export * from "./specs/accuracy_vs_depth.ts";
 export * from "./specs/common.ts";
 export * from "./specs/gradient_heatmap.ts";

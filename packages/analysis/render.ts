@@ -146,6 +146,8 @@ export type PageBlock =
     readonly rows: readonly (readonly string[])[];
     /** Cells shown in bold (the best per column), by row and column. */
     readonly best?: readonly (readonly boolean[])[];
+    /** Columns of text, aligned left like the first (numbers align right). */
+    readonly left?: readonly number[];
   };
 
 /** A report page. */
@@ -162,7 +164,7 @@ nav a { margin-right: 1em; } h1 { font-size: 1.6em; } h2 { font-size: 1.25em; ma
 figure { margin: 1.5em 0; } figcaption { color: #555; font-size: 0.9em; max-width: 900px; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; } caption { text-align: left; color: #555; padding-bottom: 0.4em; }
+th:first-child, td:first-child, th.text, td.text { text-align: left; } caption { text-align: left; color: #555; padding-bottom: 0.4em; }
 .vega-embed { display: block; max-width: 100%; } details { margin: 1em 0; } pre { white-space: pre-wrap; font-size: 0.8em; }
 .vega-bind { font-size: 0.9em; margin: 0.3em 0; } .vega-bind select { font-size: 1em; }
 details.reproduce { background: #f6f8fa; padding: 0.3em 0.8em; border-radius: 4px; font-size: 0.9em; }
@@ -170,7 +172,11 @@ details.reproduce pre { background: #fff; padding: 0.5em; border: 1px solid #e1e
 .takeaways li { margin: 0.25em 0; } p.manifest { color: #555; font-size: 0.85em; }
 noscript img { max-width: 100%; }
 .findings th, .findings td { text-align: left; vertical-align: top; }
-.notice { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; }`;
+.notice { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.5em 0.8em; }
+.claims th, .claims td { text-align: left; vertical-align: top; } .claims table { font-size: 0.9em; }
+.verdict { display: inline-block; padding: 0 0.45em; border-radius: 3px; font-size: 0.85em; font-weight: bold; white-space: nowrap; }
+.verdict.holds { background: #dcf5dc; color: #1a5e1a; } .verdict.part { background: #fff1c9; color: #7a5600; }
+.verdict.fails { background: #fbdcdc; color: #8a1c1c; } .verdict.untested { background: #e8e8ef; color: #444; }`;
 
 /**
  * A self-contained HTML page: the figures render with the inlined vega bundles; without
@@ -188,16 +194,18 @@ export async function htmlPage(page: Page): Promise<string> {
     if (block.kind === "html") parts.push(block.html);
     if (block.kind === "table") {
       const id = block.id === undefined ? "" : ` id="${escapeHtml(block.id)}"`;
+      const td = (j: number) => (block.left?.includes(j) ? `<td class="text">` : "<td>");
+      const th = (j: number) => (block.left?.includes(j) ? `<th class="text">` : "<th>");
       parts.push(
         `<table${id}><caption>${escapeHtml(block.caption)}</caption><thead><tr>${
-          block.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")
+          block.columns.map((c, j) => `${th(j)}${escapeHtml(c)}</th>`).join("")
         }</tr></thead><tbody>${
           block.rows.map((row, i) =>
             `<tr>${
               row.map((cell, j) =>
                 block.best?.[i]?.[j]
-                  ? `<td><strong>${escapeHtml(cell)}</strong></td>`
-                  : `<td>${escapeHtml(cell)}</td>`
+                  ? `${td(j)}<strong>${escapeHtml(cell)}</strong></td>`
+                  : `${td(j)}${escapeHtml(cell)}</td>`
               ).join("")
             }</tr>`
           ).join("\n")

@@ -6,7 +6,8 @@
  *   table, the findings, the manifest of the runs, and links to the other pages;
  * - `<dataset>.html`: the depth study on one dataset: headline, table, learning curves and
  *   gradient-norm heatmaps;
- * - `seed-notebook.html`: the 2015 notebook's experiment rerun.
+ * - `seed-notebook.html`: the 2015 notebook's experiment rerun;
+ * - `claims.html`: the paper's claims one by one, from `claims.md` beside the pages.
  *
  * Everything is deterministic: the same tables give the same bytes.
  *
@@ -16,8 +17,10 @@
 import { dirname, join, relative } from "node:path";
 import { CsvError } from "./csv.ts";
 import { summarizeByDepth } from "./aggregate.ts";
+import { chanceLevels } from "./collapse.ts";
 import { fillFindings } from "./findings.ts";
 import { slug } from "./html.ts";
+import { CLAIMS_PAGE, claimsPage } from "./pages/claims.ts";
 import { indexPage } from "./pages/index.ts";
 import { depthStudyPages } from "./pages/depth_study.ts";
 import { notebookPage } from "./pages/notebook.ts";
@@ -60,6 +63,11 @@ export interface ReportOptions {
   readonly findings?: string;
   /** Depth of the gradient-norm heatmaps of the depth study. Default 50. */
   readonly heatmapDepth?: number;
+  /**
+   * Markdown of the claims page, with the findings' placeholders. Default: `claims.md` in the
+   * `out` folder, if there is one (it belongs to the report beside it); null: no claims page.
+   */
+  readonly claims?: string | null;
 }
 
 /**
@@ -108,7 +116,14 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
     throw new CsvError(options.out, `cannot write the report: ${(error as Error).message}`);
   }
   try {
-    const built = await buildInto({ ...options, out: staging });
+    // The claims' source sits in the report folder itself, not in the staging folder.
+    const claims = options.claims !== undefined
+      ? options.claims
+      : await Deno.readTextFile(join(options.out, "claims.md")).catch((error) => {
+        if (error instanceof Deno.errors.NotFound) return null;
+        throw new CsvError(join(options.out, "claims.md"), (error as Error).message);
+      });
+    const built = await buildInto({ ...options, claims, out: staging });
     const files = await filesUnder(staging);
     for (const file of files) {
       const target = join(options.out, relative(staging, file));
@@ -152,17 +167,22 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
   const hasNotebook = notebook !== undefined && await exists(join(notebook, "runs.csv"));
   const hasSearch = search !== undefined && await exists(join(search, "runs.csv"));
   const studyRuns = hasStudy ? await readRuns(study!) : [];
+  const chance = await chanceLevels(studyRuns);
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
   const studyManifest = hasStudy ? await readManifest(study!) : null;
   const complete = studyManifest !== null && isComplete(studyManifest);
   // Filled first: a bad placeholder must stop the report before any page is replaced.
-  const findings = options.findings === undefined
-    ? undefined
-    : fillFindings(options.findings, summarizeByDepth(studyRuns), { complete });
+  const summaries = summarizeByDepth(studyRuns, { chance });
+  const fill = (markdown: string) =>
+    fillFindings(markdown, summaries, { complete, runs: studyRuns });
+  const findings = options.findings === undefined ? undefined : fill(options.findings);
+  const claimsSource = options.claims ?? null;
+  const claims = claimsSource === null || !hasStudy ? undefined : fill(claimsSource);
   const ctx: PageContext = {
     out: options.out,
     nav: [
       ["Overview", "index.html"],
+      ...(claims === undefined ? [] : [["The paper's claims", CLAIMS_PAGE] as [string, string]]),
       ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${slug(d)}.html`]),
       ...(hasSearch ? [["Settings search", "search.html"] as [string, string]] : []),
       ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
@@ -178,9 +198,13 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
       studyRuns,
       studyManifest,
       options.heatmapDepth,
+      chance,
     );
     headlines = pages.headlines;
     written.push(...pages.written);
+  }
+  if (claims !== undefined) {
+    written.push(await claimsPage(ctx, claims, studyManifest, studyExperiment!.name));
   }
   if (hasNotebook) written.push(await notebookPage(ctx, notebook!, notebookExperiment!.name));
   if (hasSearch) {

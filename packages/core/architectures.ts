@@ -54,6 +54,11 @@ export interface ArchitectureEntry<
   readonly summary: string;
   /** Whether the network depends on g: a GradNet, rather than a baseline that ignores it. */
   readonly gradNet: boolean;
+  /**
+   * For a GradNet, the kind of the architecture it becomes at g = 1 (`grelu` becomes `plain`),
+   * so that the report can compare it with that architecture trained from the start.
+   */
+  readonly late?: string;
   /** The config's other fields. */
   readonly options: readonly ArchitectureOption[];
   /** The project's kernel that runs the layer on the wasm backend; null: tfjs ops. */
@@ -137,6 +142,7 @@ const grelu: ArchitectureEntry<GReluConfig<"grelu">> = {
   kind: "grelu",
   summary: "y = g relu(xW + b) + (1 - g) x: the notebook's GReLU, identity to ReLU",
   gradNet: true,
+  late: "plain",
   options: [variancePreserving],
   kernel: "grelu",
   label: (a) => a.variancePreserving ? "grelu-vp" : "grelu",
@@ -148,6 +154,7 @@ const greluLeaky: ArchitectureEntry<GReluConfig<"grelu-leaky">> = {
   kind: "grelu-leaky",
   summary: "y = g relu(u) + (1 - g) u, u = xW + b: the paper's GReLU, linear to ReLU",
   gradNet: true,
+  late: "plain",
   options: [variancePreserving],
   kernel: "grelu-leaky",
   label: (a) => a.variancePreserving ? "grelu-leaky-vp" : "grelu-leaky",
@@ -160,6 +167,7 @@ const gradualResidual: ArchitectureEntry<{ readonly kind: "gradual-residual" }> 
   summary:
     "y = x + g relu(xW + b): identity to residual, ReZero's scale scheduled (this project's)",
   gradNet: true,
+  late: "residual",
   options: [],
   kernel: "rezero",
   label: () => "gradual-residual",
@@ -195,6 +203,7 @@ const scaledGradualResidual: ArchitectureEntry<
   kind: "scaled-gradual-residual",
   summary: "y = x + g s relu(xW + b): identity to the scaled residual layer (this project's)",
   gradNet: true,
+  late: "scaled-residual",
   options: [branchScaleOption("1/sqrt(hidden layers)")],
   kernel: "rezero",
   label: (a) =>
@@ -227,6 +236,7 @@ const gradualRezero: ArchitectureEntry<
   summary: "y = x + g a relu(xW + b), a learnt from 1: the gradual residual that becomes " +
     "ReZero once g = 1 (this project's)",
   gradNet: true,
+  late: "rezero",
   options: [{
     name: "scaleInit",
     type: "number",

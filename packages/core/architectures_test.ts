@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import {
   ARCHITECTURE_KINDS,
   ARCHITECTURE_TEST_CASES,
+  architectureEntry,
   architectureLabel,
   ARCHITECTURES,
   defaultArchitecture,
@@ -67,4 +68,20 @@ Deno.test("validation sees only the config's own fields, with the right types", 
   for (const [value, message] of cases) {
     assert.match(validateArchitecture(value) ?? "valid", message, JSON.stringify(value));
   }
+});
+
+Deno.test("a GradNet's late architecture is a registered baseline; a baseline has none", () => {
+  const late = Object.fromEntries(ARCHITECTURES.map((e) => [e.kind, e.late]));
+  for (const entry of ARCHITECTURES) {
+    const target = entry.late === undefined ? undefined : architectureEntry(entry.late);
+    if (!entry.gradNet) assert.equal(entry.late, undefined, entry.kind);
+    if (entry.late !== undefined) {
+      assert.ok(target && !target.gradNet, `${entry.kind}: late ${entry.late} is no baseline`);
+    }
+  }
+  assert.equal(late.grelu, "plain");
+  assert.equal(late["grelu-leaky"], "plain");
+  assert.equal(late["gradual-residual"], "residual");
+  assert.equal(late["scaled-gradual-residual"], "scaled-residual");
+  assert.equal(late["gradual-rezero"], "rezero");
 });

@@ -9,6 +9,8 @@
 
 import {
   type AccuracyKind,
+  chanceLevels,
+  COLLAPSE_MARGIN,
   fillMarkers,
   headlineGrid,
   markdownTable,
@@ -49,16 +51,32 @@ export async function headlineReport(
   const tables: HeadlineTable[] = [];
   const study = experiments.find((e) => e.report?.page === "depth-study");
   const runs = study ? await readRuns(join(results, study.name)) : [];
+  const chance = await chanceLevels(runs);
   for (const dataset of [...new Set(runs.map((r) => r.dataset))]) {
-    const summaries = summarizeByDepth(runs.filter((r) => r.dataset === dataset));
+    const ofDataset = runs.filter((r) => r.dataset === dataset);
+    const summaries = summarizeByDepth(ofDataset, { chance });
+    const level = chance(ofDataset[0]);
     const kinds = [
       ["best-validation", "at the best validation epoch"],
       ["final", "after the last epoch (g = 1; diverged runs left out)"],
     ] as const;
+    // The rule for "collapsed", under each table that marks a collapsed run.
+    const note = level === undefined
+      ? ""
+      : `\nCollapsed: completed at most ${(100 * COLLAPSE_MARGIN).toFixed(1)} points above ${
+        (100 * level).toFixed(2)
+      }%, the largest class share of the test split ` +
+        `(no better than predicting one class); collapsed runs stay in the mean.\n`;
     for (const [kind, when] of kinds) {
       const { columns, rows } = headlineGrid(summaries, kind);
-      const title = `${dataset}: test accuracy (%) ${when}, mean ± std over seeds`;
-      tables.push({ dataset, kind, text: `${title}\n\n${markdownTable(columns, rows)}` });
+      const marked = rows.some((row) => row.some((cell) => cell.includes("collapsed)")));
+      const title = `${dataset}: test accuracy (%) ${when}, mean ± half-width of the 95% ` +
+        `confidence interval over seeds`;
+      tables.push({
+        dataset,
+        kind,
+        text: `${title}\n\n${markdownTable(columns, rows)}${marked ? note : ""}`,
+      });
     }
   }
   // Wall-clock seconds of every epoch of every stored run, summed: each experiment's compute.

@@ -7,6 +7,8 @@
 
 import { join } from "node:path";
 import { runAccuracy, summarizeByDepth } from "../aggregate.ts";
+import type { ChanceLevel } from "../collapse.ts";
+import { headlineComparisons } from "../comparisons.ts";
 import { writeFileAtomic } from "../csv.ts";
 import { slug } from "../html.ts";
 import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
@@ -17,6 +19,7 @@ import { learningCurvesSpec, LOSS_CLIP } from "../specs/learning_curves.ts";
 import { readEpochs, readGradientNorms, type RunRow } from "../tables.ts";
 import {
   commonSettings,
+  comparisonTables,
   curvePoints,
   figure,
   incompleteLine,
@@ -31,7 +34,8 @@ import {
 
 /**
  * Writes `<dataset>.html` for every dataset of the study, and returns each dataset's headline
- * blocks (figure and table) for the index page, and the paths written.
+ * blocks (figure and table) for the index page, and the paths written. `chance` gives the chance
+ * level of each run's test split, for marking collapsed runs.
  *
  * @example
  * ```ts ignore
@@ -45,6 +49,7 @@ export async function depthStudyPages(
   studyRuns: readonly RunRow[],
   studyManifest: Manifest | null,
   heatmapDepth = 50,
+  chance?: ChanceLevel,
 ): Promise<{ headlines: Map<string, PageBlock[]>; written: string[] }> {
   const options = { out: ctx.out, heatmapDepth };
   const nav = ctx.nav;
@@ -57,7 +62,8 @@ export async function depthStudyPages(
     const notice = incompleteLine(studyManifest);
     for (const dataset of datasets) {
       const runs = studyRuns.filter((r) => r.dataset === dataset);
-      const summaries = summarizeByDepth(runs);
+      const summaries = summarizeByDepth(runs, { chance });
+      const level = runs.length > 0 ? chance?.(runs[0]) : undefined;
       const provenance: Provenance = { settings: commonSettings(runs), notice };
       const headline = await figure(
         options.out,
@@ -83,8 +89,9 @@ export async function depthStudyPages(
           final_test_accuracy: r.finalTestAccuracy,
         })),
       );
-      const table = summaryTable(summaries, dataset);
-      const finalTable = summaryTable(summaries, dataset, "final");
+      const table = summaryTable(summaries, dataset, "best-validation", level);
+      const finalTable = summaryTable(summaries, dataset, "final", level);
+      const comparisons = comparisonTables(headlineComparisons(runs), summaries, dataset);
       headlines.set(dataset, [headline, table, finalTable]);
       const curves = await figure(
         options.out,
@@ -103,6 +110,7 @@ export async function depthStudyPages(
       const sections: [string, string][] = [
         [`${dataset}-accuracy-vs-depth`, "test error against depth"],
         [`${dataset}-table`, "tables"],
+        [`${slug(dataset)}-comparisons`, "comparisons with p-values"],
         [`${dataset}-learning-curves`, "learning curves"],
         ...(heatRuns.length > 0
           ? [[`${dataset}-gradient-norms-depth-${depth}`, `gradient norms at depth ${depth}`]] as [
@@ -128,6 +136,11 @@ export async function depthStudyPages(
         headline,
         table,
         finalTable,
+        {
+          kind: "html",
+          html: `<h2 id="${slug(dataset)}-comparisons">Comparisons with p-values</h2>`,
+        },
+        ...comparisons,
         curves,
       ];
       if (heatRuns.length > 0) {

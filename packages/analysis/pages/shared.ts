@@ -7,8 +7,11 @@
 
 import { join } from "node:path";
 import { architectureEntry } from "@gradnets/core";
-import { type AccuracyKind, type DepthSummary, headlineGrid } from "../aggregate.ts";
+import { type AccuracyKind, type DepthSummary, headlineGrid, summaryCell } from "../aggregate.ts";
+import { COLLAPSE_MARGIN } from "../collapse.ts";
+import { type Comparison, formatP, formatPoints } from "../comparisons.ts";
 import { CsvError, formatCsv, type Row, writeFileAtomic } from "../csv.ts";
+import { slug } from "../html.ts";
 import { escapeHtml, type PageBlock, renderSvg } from "../render.ts";
 import type { VegaLiteSpec } from "../specs/common.ts";
 import type { NormCell } from "../specs/gradient_heatmap.ts";
@@ -204,36 +207,111 @@ export const percent = (x: number | null) => (x === null ? "-" : `${(100 * x).to
 
 /**
  * The headline numbers as a table: one row per architecture, one column per depth, each cell
- * "mean ± std" of the test accuracy in percent over the seeds, with the number of diverged runs,
- * the best mean at each depth in bold; at the best validation epoch, or after the last epoch
- * (`kind` "final"). Its element id is `<dataset>-table` (`<dataset>-table-final`).
+ * "mean ± h" of the test accuracy in percent over the seeds (h: half the width of the 95%
+ * confidence interval of the mean), with the numbers of diverged and collapsed runs, the best
+ * mean at each depth in bold; at the best validation epoch, or after the last epoch (`kind`
+ * "final"). `chance` is the chance level of the dataset's test split (the largest class share),
+ * named in the caption's rule for collapsed runs. Its element id is `<dataset>-table`
+ * (`<dataset>-table-final`).
  */
 export function summaryTable(
   summaries: readonly DepthSummary[],
   dataset: string,
   kind: AccuracyKind = "best-validation",
+  chance?: number,
 ): PageBlock {
-  const counts = [...new Set(summaries.map((s) => s.runs))];
+  const counts = [...new Set(summaries.map((s) => s.runs))].sort((a, b) => a - b);
   const seeds = `${counts.join(" or ")} seed${counts.length === 1 && counts[0] === 1 ? "" : "s"}`;
-  // Student's t with 2 degrees of freedom: 4.303 / sqrt(3).
-  const ci = counts.length === 1 && counts[0] === 3
-    ? " (the 95% confidence interval of a mean of 3 seeds is ± 2.48 std; the figure's " +
-      "tooltips give it)"
-    : "";
+  const interval = `mean ± half-width of its 95% confidence interval (Student's t, n - 1 ` +
+    `degrees of freedom) over ${seeds}`;
+  const collapsed = chance === undefined
+    ? ""
+    : ` "collapsed": a run that completed with a test accuracy at most ${
+      (100 * COLLAPSE_MARGIN).toFixed(1)
+    } points above ${(100 * chance).toFixed(2)}%, the largest class share of the test split ` +
+      `(no better than predicting one class); it stays in the mean.`;
   const caption = kind === "final"
     ? `${dataset}: test accuracy (%) after the last epoch, when every GradNet has become its ` +
-      `final architecture (g = 1), mean ± std over ${seeds}${ci}; bold: the best at ` +
-      `each depth; a diverged run has no last epoch and is left out of the mean; "-": every ` +
-      `run diverged.`
-    : `${dataset}: test accuracy (%) at the best validation epoch, mean ± std over ${seeds}` +
-      `${ci}; bold: the best at each depth; "-": no epoch completed before the run ` +
-      `diverged.`;
+      `final architecture (g = 1), ${interval}; bold: the best at each depth; a diverged run ` +
+      `has no last epoch and is left out of the mean; "-": every run diverged.${collapsed}`
+    : `${dataset}: test accuracy (%) at the best validation epoch, ${interval}; bold: the best ` +
+      `at each depth; "-": no epoch completed before the run diverged.${collapsed}`;
   return {
     kind: "table",
     id: kind === "final" ? `${dataset}-table-final` : `${dataset}-table`,
     caption,
     ...headlineGrid(summaries, kind),
   };
+}
+
+/**
+ * The headline comparisons of one dataset as two tables: the best GradNet against the best
+ * baseline at each depth (id `<dataset>-comparisons-best`), and each GradNet against its late
+ * architecture trained from the start (id `<dataset>-comparisons-late`). Columns: depth, both
+ * sides with their table cells, the difference of the means in points, Welch's p, the exact
+ * permutation test's p with its count of splits, and the runs per side.
+ */
+export function comparisonTables(
+  comparisons: readonly Comparison[],
+  summaries: readonly DepthSummary[],
+  dataset: string,
+): PageBlock[] {
+  const cell = (side: Comparison["gradNet"], depth: number) => {
+    const s = summaries.find((x) => x.label === side.label && x.depth === depth);
+    return s ? summaryCell(s) : "-";
+  };
+  const columns = [
+    "depth",
+    "GradNet",
+    "accuracy (%)",
+    "against",
+    "accuracy (%)",
+    "difference (points)",
+    "Welch p",
+    "permutation p",
+    "runs",
+  ];
+  const row = (c: Comparison) => [
+    String(c.depth),
+    c.gradNet.label,
+    cell(c.gradNet, c.depth),
+    c.baseline.label,
+    cell(c.baseline, c.depth),
+    formatPoints(c.difference),
+    formatP(c.welch?.p),
+    c.permutation === null
+      ? "-"
+      : `${formatP(c.permutation.p)} (${c.permutation.extreme}/${c.permutation.splits})`,
+    `${c.gradNet.accuracies.length} vs ${c.baseline.accuracies.length}`,
+  ];
+  const ofDataset = comparisons.filter((c) => c.dataset === dataset);
+  const tests = `Welch p: Welch's t-test, two-sided; permutation p: the exact two-sided ` +
+    `permutation test of the difference in means over every split of the pooled runs (in ` +
+    `brackets: the splits at least as extreme, and all splits; with 3 runs a side it cannot go ` +
+    `below 2/20 = 0.10); runs: the runs with an accuracy on each side (a run that diverged ` +
+    `before its first epoch has none); "-": no test possible.`;
+  return [
+    {
+      kind: "table",
+      id: `${slug(dataset)}-comparisons-best`,
+      caption: `${dataset}: the best GradNet against the best baseline at each depth, by mean ` +
+        `test accuracy at the best validation epoch (chosen on the same numbers that are ` +
+        `tested, so these p-values are optimistic). ${tests}`,
+      columns,
+      rows: ofDataset.filter((c) => c.kind === "best").map(row),
+      left: [1, 3],
+    },
+    {
+      kind: "table",
+      id: `${slug(dataset)}-comparisons-late`,
+      caption: `${dataset}: each GradNet against the architecture it becomes at g = 1, trained ` +
+        `from the start with its own searched setting (the registry's late architecture, of ` +
+        `the same width, without batch norm). ${tests}`,
+      columns,
+      rows: ofDataset.filter((c) => c.kind === "late").map(row),
+      left: [1, 3],
+    },
+  ];
 }
 
 /**

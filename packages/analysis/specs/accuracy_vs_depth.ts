@@ -38,16 +38,11 @@ const DIVERGED_Y = 1.7;
 /** The legend's title: what the dashes mean, for the static SVG too. */
 const LEGEND_TITLE = ["architecture", "(dashed: baselines)"];
 
-/** Two-sided 97.5% quantiles of Student's t by degrees of freedom, for 95% intervals. */
-const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-
-/** The 95% confidence interval of the mean of n values, in percent; "" where none applies. */
-function ci95(mean: number | null, std: number | null, n: number): string {
-  if (mean === null || std === null || n < 2) return "";
-  const t = T975[n - 1] ?? 1.96;
-  const half = (t * std) / Math.sqrt(n);
+/** The 95% confidence interval of a summary's mean, in percent; "" where none applies. */
+function ci95(mean: number | null, half: number | null): string {
+  if (mean === null || half === null) return "";
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  return `${pct(mean - half)} .. ${pct(Math.min(1, mean + half))}`;
+  return `${pct(Math.max(0, mean - half))} .. ${pct(Math.min(1, mean + half))}`;
 }
 
 /** The name of the legend-bound selection that highlights an architecture. */
@@ -118,7 +113,7 @@ export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
     high_error: error(s.min),
     mean: s.mean,
     std: s.std ?? 0,
-    ci95: ci95(s.mean, s.std, s.measured),
+    ci95: ci95(s.mean, s.halfWidth),
     runs: s.runs,
     diverged: s.diverged,
   }));
