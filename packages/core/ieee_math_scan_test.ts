@@ -39,12 +39,6 @@ const ALLOWED: readonly { file: string; found: string; reason: string }[] = [
     found: "**",
     reason: "2 ** 30 converts the machine's memory to GiB for the provenance record",
   },
-  {
-    file: "packages/runner/_estimate.ts",
-    found: "**",
-    reason: "2 ** 30 converts the wasm heap's bytes to GiB for the memory estimate printed " +
-      "before training: not part of any run file",
-  },
 ];
 
 /**
