@@ -42,7 +42,8 @@ Usage: deno task bench [options]
 For every backend, architecture and depth: ms per training step and ms per evaluation of the
 10000 MNIST test images, as min / median / max over the repeats; kernels per step; peak memory.
 The network is the notebook's (width 50, batch 50, SGD 0.01) at g = 0.5 with the mean loss;
-residual starts from weights of std 0.01 and zero biases (from the notebook's it overflows).
+residual and gradual-residual start from weights of std 0.01 and zero biases (from the
+notebook's they overflow).
 When a python3 (or /usr/bin/python3) can import torch, scripts/bench_torch.py times the same
 network and batches right after, and the ratios ours / PyTorch are printed. Every row goes to
 the CSV, with the machine and the versions.
@@ -104,6 +105,9 @@ const COLUMNS = [
   "train_ratio",
   "eval_ratio",
 ] as const;
+
+/** The width of the table's architecture column. */
+const ARCH_WIDTH = Math.max(...ARCHITECTURE_KINDS.map((kind) => kind.length));
 
 /** Untimed steps before the timed ones, on both sides: the JIT compiles, memory grows. */
 const WARMUP = 50;
@@ -176,7 +180,7 @@ await runMain(async () => {
   console.log(
     [
       "backend",
-      "arch".padEnd(11),
+      "arch".padEnd(ARCH_WIDTH),
       "depth",
       "train ms/step".padEnd(23),
       "eval ms".padEnd(23),
@@ -209,7 +213,7 @@ await runMain(async () => {
         console.log(
           [
             backend.padEnd(7),
-            arch.padEnd(11),
+            arch.padEnd(ARCH_WIDTH),
             String(depth).padStart(5),
             format(ours.train, 3).padEnd(23),
             format(ours.evaluation, 1).padEnd(23),
@@ -282,11 +286,12 @@ await runMain(async () => {
  * The network the bench trains: the notebook's (width 50, batch 50, SGD 0.01, truncated normal
  * 0.1, biases 0.1) at g = 0.5, with the mean loss, so that the step times cover full steps of
  * networks that stay finite. A residual stack without normalisation overflows within two steps
- * from that start, so it starts from weights of std 0.01 and zero biases instead.
+ * from that start (the gradual residual at g = 0.5 at depth 200), so both start from weights of
+ * std 0.01 and zero biases instead.
  */
 function benchConfig(kind: Architecture["kind"], depth: number, backend: BackendName): RunConfig {
   const architecture = defaultArchitecture(kind);
-  const residual = kind === "residual";
+  const residual = kind === "residual" || kind === "gradual-residual";
   return {
     ...NOTEBOOK_CONFIG,
     depth,

@@ -18,6 +18,7 @@ Hidden layers (--arch), g fixed (--gate):
   highway      T = sigmoid(x Wt + bt), bt starts at --carry-bias;  y = relu(x W + b) * T + x * (1 - T)
   residual     y = x + relu(x W + b)
   rezero       y = x + a * relu(x W + b), a learnt scalar from 0
+  gradual-residual  y = x + g * relu(x W + b)
 
 A step is forward, backward and the SGD update of every parameter. Evaluation is a forward
 pass over --eval-size images in chunks of --eval-chunk under torch.no_grad(), with argmax.
@@ -45,7 +46,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-ARCHS = ("grelu", "grelu-leaky", "plain", "highway", "residual", "rezero")
+# The kinds of ARCHITECTURE_KINDS in @gradnets/core, in its order: tests/bench_test.ts checks
+# that the two lists agree (without torch), so that the bench can run every architecture.
+ARCHS = ("grelu", "grelu-leaky", "plain", "highway", "residual", "rezero", "gradual-residual")
 N_IN = 784
 N_OUT = 10
 
@@ -88,6 +91,8 @@ class Hidden(nn.Module):
             return x + h
         if self.arch == "rezero":
             return x + self.alpha * h
+        if self.arch == "gradual-residual":
+            return x + self.g * h
         raise ValueError(self.arch)
 
 

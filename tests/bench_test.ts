@@ -52,6 +52,18 @@ Deno.test("bench --quick --no-torch runs every architecture and writes the CSV",
   }
 });
 
+Deno.test("bench_torch.py knows every architecture of the registry, in its order", async () => {
+  // Read from the source, so that the check needs neither python nor torch.
+  const source = await Deno.readTextFile(new URL("../scripts/bench_torch.py", import.meta.url));
+  const match = source.match(/^ARCHS = \(([^)]*)\)/m);
+  assert(match, "bench_torch.py has no ARCHS = (...) line");
+  const archs = [...match[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(archs, [...ARCHITECTURE_KINDS], "ARCHS of bench_torch.py vs ARCHITECTURE_KINDS");
+  for (const kind of ARCHITECTURE_KINDS) {
+    assert.match(source, new RegExp(`self\\.arch == "${kind}"`), `no forward for ${kind}`);
+  }
+});
+
 Deno.test("bench: bad option values exit 2 naming the option", async (t) => {
   const cases: [string[], RegExp][] = [
     [["--depths", "10,1"], /--depths must be an integer >= 2, got "1"/],

@@ -45,6 +45,12 @@ Deno.test({
     });
     try {
       await writeFixtureResults(join(dir, "results"));
+      // The speed page is built from the bench's CSV in the report folder: the committed one.
+      await Deno.mkdir(join(dir, "reports"), { recursive: true });
+      await Deno.copyFile(
+        new URL("../reports/bench.csv", import.meta.url),
+        join(dir, "reports", "bench.csv"),
+      );
       const pages = await buildReports({
         results: join(dir, "results"),
         out: join(dir, "reports"),
@@ -57,6 +63,7 @@ Deno.test({
         "fashion-mnist.html",
         "seed-notebook.html",
         "search.html",
+        "bench.html",
       ]);
       // What each page must draw, at least: [figures, line paths, symbols, rects].
       const expected: Record<string, [number, number, number, number]> = {
@@ -65,6 +72,7 @@ Deno.test({
         "fashion-mnist.html": [3, 2 + 2 * 2 * 2, 8, 2 * 50 * 3],
         "seed-notebook.html": [2, 2, 0, 2 * 8 * 3],
         "search.html": [1, 0, 4 + 2, 0],
+        "bench.html": [1, 2 * 6, 2 * 6 * 3, 0],
       };
       for (const path of pages) {
         const name = path.split("/").at(-1)!;

@@ -22,6 +22,7 @@ export * from "./report.ts";
 export * from "./search_page.ts";
 export * from "./signal_table.ts";
 export * from "./specs/accuracy_vs_depth.ts";
+export * from "./specs/bench_ratios.ts";
 export * from "./specs/common.ts";
 export * from "./specs/gradient_heatmap.ts";
 export * from "./specs/learning_curves.ts";

@@ -6,7 +6,9 @@
  *   table, the findings, the manifest of the runs, and links to the other pages;
  * - `<dataset>.html`: the depth study on one dataset: headline, table, learning curves and
  *   gradient-norm heatmaps;
- * - `seed-notebook.html`: the 2015 notebook's experiment rerun.
+ * - `seed-notebook.html`: the 2015 notebook's experiment rerun;
+ * - `bench.html`: the speed against PyTorch, from `bench.csv` in the report folder (written by
+ *   `deno task bench`), when it is there.
  *
  * Everything is deterministic: the same tables give the same bytes.
  *
@@ -20,6 +22,7 @@ import { indexPage } from "./pages/index.ts";
 import { depthStudyPages } from "./pages/depth_study.ts";
 import { notebookPage } from "./pages/notebook.ts";
 import { searchPage } from "./pages/search.ts";
+import { benchPage } from "./pages/bench.ts";
 import { exists, isComplete, type PageContext, readManifest } from "./pages/shared.ts";
 import type { PageBlock } from "./render.ts";
 import { readRuns } from "./tables.ts";
@@ -84,6 +87,8 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
   const hasStudy = study !== undefined && await exists(join(study, "runs.csv"));
   const hasNotebook = notebook !== undefined && await exists(join(notebook, "runs.csv"));
   const hasSearch = search !== undefined && await exists(join(search, "runs.csv"));
+  const bench = join(options.out, "bench.csv");
+  const hasBench = await exists(bench);
   const studyRuns = hasStudy ? await readRuns(study!) : [];
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
   const studyManifest = hasStudy ? await readManifest(study!) : null;
@@ -99,6 +104,7 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
       ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${d}.html`]),
       ...(hasSearch ? [["Settings search", "search.html"] as [string, string]] : []),
       ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
+      ...(hasBench ? [["Speed", "bench.html"] as [string, string]] : []),
     ],
   };
   const written: string[] = [];
@@ -120,6 +126,7 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
     const chosen = searchExperiment?.page === "search" ? searchExperiment.chosen : undefined;
     written.push(await searchPage(ctx, search!, searchExperiment!.name, chosen));
   }
+  if (hasBench) written.push(await benchPage(ctx, bench));
   written.unshift(
     await indexPage(ctx, datasets, headlines, studyManifest, studyExperiment?.name ?? "", findings),
   );
