@@ -34,6 +34,10 @@ Deno.test("bench --quick --no-torch runs every architecture and writes the CSV",
       "torch_blas",
       "train_ratio",
       "eval_ratio",
+      "train_cpu_ms_median",
+      "eval_cpu_ms_median",
+      "train_cpu_ratio",
+      "eval_cpu_ratio",
     ];
     const rows = parseCsv(await Deno.readTextFile(out), columns, out);
     assert.deepEqual(rows.map((r) => r.architecture), [...ARCHITECTURE_KINDS]);
@@ -42,6 +46,7 @@ Deno.test("bench --quick --no-torch runs every architecture and writes the CSV",
       assert.equal(row.kernels, "gradnets");
       assert.equal(row.depth, "10");
       assert.ok(Number(row.train_ms_median) > 0 && Number(row.eval_ms_median) > 0);
+      assert.ok(Number(row.train_cpu_ms_median) > 0 && Number(row.eval_cpu_ms_median) > 0);
       // One kernel forward and one backward per layer, and one optimiser step.
       assert.equal(row.kernels_per_step, "21");
       assert.equal(row.torch_train_ms_median, "", "no PyTorch with --no-torch");

@@ -46,18 +46,24 @@ export async function benchPage(ctx: PageContext, csvPath: string): Promise<stri
   const rows = await readCsv(csvPath, BENCH_COLUMNS);
   const number = (s: string | undefined) => (s === undefined || s === "" ? null : Number(s));
   const setups = [...new Set(rows.map((r) => `${r.backend} ${r.kernels}`))];
+  // A bench that recorded CPU times is plotted by them: on a loaded machine they are the
+  // steadier comparison (wall time counts the time other processes held the core). Older
+  // files are plotted by their wall times.
+  const cpu = rows.length > 0 && "train_cpu_ratio" in rows[0];
+  const basis = cpu ? "CPU time" : "wall time";
   const points: BenchPoint[] = rows.map((r) => ({
     architecture: setups.length > 1
       ? `${r.architecture} (${r.backend} ${r.kernels})`
       : r.architecture,
     depth: Number(r.depth),
-    trainMs: number(r.train_ms_median),
-    torchTrainMs: number(r.torch_train_ms_median),
-    trainRatio: number(r.train_ratio),
-    evalMs: number(r.eval_ms_median),
-    torchEvalMs: number(r.torch_eval_ms_median),
-    evalRatio: number(r.eval_ratio),
+    trainMs: number(cpu ? r.train_cpu_ms_median : r.train_ms_median),
+    torchTrainMs: number(cpu ? r.torch_train_cpu_ms_median : r.torch_train_ms_median),
+    trainRatio: number(cpu ? r.train_cpu_ratio : r.train_ratio),
+    evalMs: number(cpu ? r.eval_cpu_ms_median : r.eval_ms_median),
+    torchEvalMs: number(cpu ? r.torch_eval_cpu_ms_median : r.torch_eval_ms_median),
+    evalRatio: number(cpu ? r.eval_cpu_ratio : r.eval_ratio),
   }));
+  const wall = rows.map((r) => [number(r.train_ratio), number(r.eval_ratio)]);
   const machines = [...new Set(rows.map((r) => r.machine))].join("; ");
   const dates = rows.map((r) => r.date.slice(0, 10)).sort();
   const when = dates.length === 0
@@ -76,7 +82,7 @@ export async function benchPage(ctx: PageContext, csvPath: string): Promise<stri
       html:
         `<p>How long a training step of GradNets (the notebook's network: width 50, batch 50, SGD, g = 0.5) and an evaluation of the ${
           escapeHtml(images)
-        } test images take, divided by PyTorch's time for the same network and batches on the same machine in the same run (1 thread, OpenBLAS; <code>scripts/bench_torch.py</code>): medians over the repeats of <code>deno task bench</code>, which wrote <code>bench.csv</code> beside this page. A ratio below 1 is faster than PyTorch. Timings belong to one machine and its load; the ratios, measured side by side, travel better than the milliseconds.</p>`,
+        } test images take, divided by PyTorch's time for the same network and batches on the same machine in the same run (1 thread, OpenBLAS; <code>scripts/bench_torch.py</code>): medians over the repeats of <code>deno task bench</code>, which wrote <code>bench.csv</code> beside this page. A ratio below 1 is faster than PyTorch. Timings belong to one machine and its load; the ratios, measured side by side, travel better than the milliseconds, and ratios of the CPU time each process used (plotted when the bench recorded them) leave out the time that other processes held the core.</p>`,
     },
   ];
   if (points.some((p) => p.trainRatio !== null || p.evalRatio !== null)) {
@@ -95,11 +101,15 @@ export async function benchPage(ctx: PageContext, csvPath: string): Promise<stri
         ctx.out,
         "bench-ratios",
         benchRatiosSpec({
-          title: "Time of GradNets / time of PyTorch",
+          title: `${cpu ? "CPU time" : "Time"} of GradNets / ${
+            cpu ? "CPU time" : "time"
+          } of PyTorch`,
           points,
           goals: BENCH_GOALS,
         }),
-        `Time of GradNets divided by PyTorch's, by architecture and depth, on ${
+        `${
+          cpu ? "CPU time" : "Time"
+        } of GradNets divided by PyTorch's, by architecture and depth, on ${
           escapeHtml(machines)
         } (${escapeHtml(when)}, 1-minute load ${
           escapeHtml(load)
@@ -116,8 +126,8 @@ export async function benchPage(ctx: PageContext, csvPath: string): Promise<stri
   const ms = (x: number | null, digits: number) => (x === null ? "-" : x.toFixed(digits));
   blocks.push({
     kind: "table",
-    caption: `Median times on ${machines} (${when}); ratio: ours / PyTorch ("-": a diverged ` +
-      "step or no PyTorch).",
+    caption: `Median ${basis}s on ${machines} (${when}); ratio: ours / PyTorch ("-": a ` +
+      `diverged step or no PyTorch)${cpu ? "; the ratios of the wall times last" : ""}.`,
     columns: [
       "architecture",
       "depth",
@@ -127,8 +137,9 @@ export async function benchPage(ctx: PageContext, csvPath: string): Promise<stri
       "eval ms",
       "PyTorch eval ms",
       "eval ratio",
+      ...(cpu ? ["train ratio (wall)", "eval ratio (wall)"] : []),
     ],
-    rows: points.map((p) => [
+    rows: points.map((p, i) => [
       p.architecture,
       String(p.depth),
       ms(p.trainMs, 3),
@@ -137,6 +148,7 @@ export async function benchPage(ctx: PageContext, csvPath: string): Promise<stri
       ms(p.evalMs, 1),
       ms(p.torchEvalMs, 1),
       ms(p.evalRatio, 2),
+      ...(cpu ? [ms(wall[i][0], 2), ms(wall[i][1], 2)] : []),
     ]),
   });
   const path = join(ctx.out, "bench.html");

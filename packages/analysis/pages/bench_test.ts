@@ -64,6 +64,37 @@ Deno.test("bench page: the ratios as a figure and a table, the machine named and
   }
 });
 
+Deno.test("bench page: CPU-time ratios are plotted where the bench recorded them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const csv = join(dir, "bench.csv");
+    const cpu = {
+      train_cpu_ms_median: 0.4,
+      eval_cpu_ms_median: 30,
+      torch_train_cpu_ms_median: 0.5,
+      torch_eval_cpu_ms_median: 20,
+      train_cpu_ratio: 0.8,
+      eval_cpu_ratio: 1.5,
+    };
+    await writeCsv(csv, [...COLUMNS, ...Object.keys(cpu)], [{
+      ...row("plain", 50, 0.625),
+      ...cpu,
+    }]);
+    const html = await Deno.readTextFile(await benchPage({ out: dir, nav: [] }, csv));
+    assert.match(
+      html,
+      /CPU time of GradNets divided by PyTorch&#39;s|CPU time of GradNets divided by PyTorch's/,
+    );
+    // CPU times and ratios first, the wall-time ratios last.
+    assert.match(
+      html,
+      /<td>plain<\/td><td>50<\/td><td>0\.400<\/td><td>0\.500<\/td><td>0\.80<\/td><td>30\.0<\/td><td>20\.0<\/td><td>1\.50<\/td><td>0\.63<\/td><td>2\.00<\/td>/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("bench page: a CSV without the bench's columns is an error naming the file", async () => {
   const dir = await Deno.makeTempDir();
   try {
