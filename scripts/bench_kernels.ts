@@ -8,7 +8,8 @@
  * deno run -A scripts/bench_kernels.ts /tmp/v3.wasm packages/core/kernels/gradnets.wasm
  * ```
  *
- * Per build and kernel: the median over 7 repeats of the process's CPU time (which, unlike wall
+ * Per build and kernel: the median over 5 rounds (each the median of 7 repeats, the builds in
+ * turns within a round, after a round that warms V8's tiers up) of the process's CPU time (which, unlike wall
  * time, leaves out the time other processes held the core) for what evaluation at depth 50 runs
  * (48 hidden layers x 10 chunks of 1000 images: 480 forward passes of 1000 x 50 by 50 x 50) and
  * what a training step at depth 50 runs (48 forward and 48 backward passes at batch 50).
@@ -20,6 +21,7 @@ import process from "node:process";
 import { runMain, UsageError } from "@gradnets/runner";
 
 const KINDS = { relu: 0, grelu: 2, "grelu-leaky": 3, highway: 6 } as const;
+const ROUNDS = 5;
 
 await runMain(async () => {
   if (Deno.args.includes("-h") || Deno.args.includes("--help")) {
@@ -41,27 +43,36 @@ await runMain(async () => {
     }
     return { file, kernels: instantiate(bytes) };
   }));
-  console.log("CPU ms, median of 7: eval (480 x fwd 1000x50x50) | train (48 x fwd + bwd at 50)");
-  for (let round = 0; round < 2; round++) { // the first round also warms up V8's tiers
-    for (const [name, kind] of Object.entries(KINDS)) {
-      for (const { file, kernels } of modules) {
+  console.log("CPU ms: eval (480 x fwd 1000x50x50) | train (48 x fwd + bwd at 50)");
+  for (const [name, kind] of Object.entries(KINDS)) {
+    const times = modules.map(() => ({ evaluation: [] as number[], train: [] as number[] }));
+    for (let round = 0; round <= ROUNDS; round++) {
+      modules.forEach(({ kernels }, i) => {
         const evaluation = kernels.forward(kind, 1000, 480, false);
         const train = kernels.forward(kind, 50, 48, true) + kernels.backward(kind, 50, 48);
-        if (round === 1) {
-          console.log(
-            `${name.padEnd(11)} ${evaluation.toFixed(1).padStart(7)} | ${
-              train.toFixed(3).padStart(6)
-            }  ${file}`,
-          );
-        }
-      }
+        if (round === 0) return; // warm-up
+        times[i].evaluation.push(evaluation);
+        times[i].train.push(train);
+      });
     }
+    modules.forEach(({ file }, i) => {
+      const evaluation = middle(times[i].evaluation), train = middle(times[i].train);
+      console.log(
+        `${name.padEnd(11)} ${evaluation.toFixed(1).padStart(7)} | ${
+          train.toFixed(3).padStart(6)
+        }  ${file}`,
+      );
+    });
   }
 });
 
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+function middle(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
 function median(f: () => void): number {
