@@ -33,6 +33,7 @@ import { batches, type Dataset, loadDataset, mnistDataDir, shuffledOrder } from 
 import { writeCsv } from "@gradnets/analysis";
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
+import process from "node:process";
 import { choiceOption, integerOption, parseOptions, runMain, UsageError } from "@gradnets/runner";
 
 const HELP = `Time the training step and the evaluation of GradNets, and compare with PyTorch.
@@ -41,8 +42,11 @@ Usage: deno task bench [options]
 
 For every backend, architecture and depth: ms per training step and ms per evaluation of the
 10000 MNIST test images, as min / median / max over the repeats; kernels per step; peak memory.
+Each side also records its process's CPU time: on a loaded machine the CPU-time ratios are the
+steadier comparison (wall time counts the time another process held the core).
 The network is the notebook's (width 50, batch 50, SGD 0.01) at g = 0.5 with the mean loss;
-residual starts from weights of std 0.01 and zero biases (from the notebook's it overflows).
+residual, gradual-residual and gradual-rezero start from weights of std 0.01 and zero biases (from the
+notebook's they overflow).
 When a python3 (or /usr/bin/python3) can import torch, scripts/bench_torch.py times the same
 network and batches right after, and the ratios ours / PyTorch are printed. Every row goes to
 the CSV, with the machine and the versions.
@@ -87,6 +91,8 @@ const COLUMNS = [
   "eval_ms_min",
   "eval_ms_median",
   "eval_ms_max",
+  "train_cpu_ms_median",
+  "eval_cpu_ms_median",
   "kernels_per_step",
   "peak_rss_mb",
   "wasm_heap_mb",
@@ -99,11 +105,18 @@ const COLUMNS = [
   "torch_eval_ms_min",
   "torch_eval_ms_median",
   "torch_eval_ms_max",
+  "torch_train_cpu_ms_median",
+  "torch_eval_cpu_ms_median",
   "torch_peak_rss_mb",
   "torch_diverged_steps",
   "train_ratio",
   "eval_ratio",
+  "train_cpu_ratio",
+  "eval_cpu_ratio",
 ] as const;
+
+/** The width of the table's architecture column. */
+const ARCH_WIDTH = Math.max(...ARCHITECTURE_KINDS.map((kind) => kind.length));
 
 /** Untimed steps before the timed ones, on both sides: the JIT compiles, memory grows. */
 const WARMUP = 50;
@@ -176,7 +189,7 @@ await runMain(async () => {
   console.log(
     [
       "backend",
-      "arch".padEnd(11),
+      "arch".padEnd(ARCH_WIDTH),
       "depth",
       "train ms/step".padEnd(23),
       "eval ms".padEnd(23),
@@ -187,6 +200,8 @@ await runMain(async () => {
       "torch eval",
       "ratio train",
       "ratio eval",
+      "cpu ratio train",
+      "cpu ratio eval",
     ].join("  "),
   );
 
@@ -206,10 +221,12 @@ await runMain(async () => {
           torch.nonfinite_steps === 0;
         const trainRatio = comparable ? ours.train.median / torch.step_ms.median : null;
         const evalRatio = torch ? ours.evaluation.median / torch.eval_ms.median : null;
+        const trainCpuRatio = comparable ? ours.trainCpu.median / torch.step_cpu_ms.median : null;
+        const evalCpuRatio = torch ? ours.evaluationCpu.median / torch.eval_cpu_ms.median : null;
         console.log(
           [
             backend.padEnd(7),
-            arch.padEnd(11),
+            arch.padEnd(ARCH_WIDTH),
             String(depth).padStart(5),
             format(ours.train, 3).padEnd(23),
             format(ours.evaluation, 1).padEnd(23),
@@ -220,6 +237,8 @@ await runMain(async () => {
             (torch ? torch.eval_ms.median.toFixed(1) : "-").padStart(10),
             (trainRatio === null ? "-" : trainRatio.toFixed(2)).padStart(11),
             (evalRatio === null ? "-" : evalRatio.toFixed(2)).padStart(10),
+            (trainCpuRatio === null ? "-" : trainCpuRatio.toFixed(2)).padStart(15),
+            (evalCpuRatio === null ? "-" : evalCpuRatio.toFixed(2)).padStart(14),
             ours.divergedSteps > 0 ? `  diverged in ${ours.divergedSteps} steps` : "",
           ].join("  "),
         );
@@ -250,6 +269,8 @@ await runMain(async () => {
           eval_ms_min: round(ours.evaluation.min),
           eval_ms_median: round(ours.evaluation.median),
           eval_ms_max: round(ours.evaluation.max),
+          train_cpu_ms_median: round(ours.trainCpu.median),
+          eval_cpu_ms_median: round(ours.evaluationCpu.median),
           kernels_per_step: ours.kernelsPerStep,
           peak_rss_mb: Math.round(ours.peakRssMb),
           wasm_heap_mb: ours.wasmHeapMb === null ? null : Math.round(ours.wasmHeapMb),
@@ -262,10 +283,14 @@ await runMain(async () => {
           torch_eval_ms_min: torch ? round(torch.eval_ms.min) : null,
           torch_eval_ms_median: torch ? round(torch.eval_ms.median) : null,
           torch_eval_ms_max: torch ? round(torch.eval_ms.max) : null,
+          torch_train_cpu_ms_median: torch ? round(torch.step_cpu_ms.median) : null,
+          torch_eval_cpu_ms_median: torch ? round(torch.eval_cpu_ms.median) : null,
           torch_peak_rss_mb: torch ? Math.round(torch.peak_rss_mb) : null,
           torch_diverged_steps: torch?.nonfinite_steps ?? null,
           train_ratio: trainRatio === null ? null : round(trainRatio),
           eval_ratio: evalRatio === null ? null : round(evalRatio),
+          train_cpu_ratio: trainCpuRatio === null ? null : round(trainCpuRatio),
+          eval_cpu_ratio: evalCpuRatio === null ? null : round(evalCpuRatio),
         });
         // Written after every configuration, so that an interrupted bench keeps what it measured.
         await writeCsv(out, COLUMNS, rows);
@@ -282,11 +307,15 @@ await runMain(async () => {
  * The network the bench trains: the notebook's (width 50, batch 50, SGD 0.01, truncated normal
  * 0.1, biases 0.1) at g = 0.5, with the mean loss, so that the step times cover full steps of
  * networks that stay finite. A residual stack without normalisation overflows within two steps
- * from that start, so it starts from weights of std 0.01 and zero biases instead.
+ * from that start (the gradual residual at g = 0.5 at depth 200), so both start from weights of
+ * std 0.01 and zero biases instead.
  */
 function benchConfig(kind: Architecture["kind"], depth: number, backend: BackendName): RunConfig {
   const architecture = defaultArchitecture(kind);
-  const residual = kind === "residual";
+  // The residual kinds whose branch reaches full weight at g = 0.5 overflow from the notebook's
+  // start at depth 200; the scaled kinds (branch 1/sqrt(depth)) and ReZero (from 0) do not.
+  const residual = kind === "residual" || kind === "gradual-residual" ||
+    kind === "gradual-rezero";
   return {
     ...NOTEBOOK_CONFIG,
     depth,
@@ -306,6 +335,8 @@ async function timeOurs(
 ): Promise<{
   train: Stats;
   evaluation: Stats;
+  trainCpu: Stats;
+  evaluationCpu: Stats;
   kernelsPerStep: number;
   peakRssMb: number;
   wasmHeapMb: number | null;
@@ -335,23 +366,27 @@ async function timeOurs(
     for (let i = 0; i < Math.min(WARMUP, steps); i++) step(); // code compiled, memory grown
     const kernelsPerStep = await countKernels(step);
     divergedSteps = 0;
-    const train: number[] = [];
+    const train: number[] = [], trainCpu: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      const started = performance.now();
+      const started = performance.now(), cpu = cpuMs();
       for (let i = 0; i < steps; i++) step();
       train.push((performance.now() - started) / steps);
+      trainCpu.push((cpuMs() - cpu) / steps);
     }
     evaluateAccuracy(model, data.test, 0.5); // warm-up
-    const evaluation: number[] = [];
+    const evaluation: number[] = [], evaluationCpu: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      const started = performance.now();
+      const started = performance.now(), cpu = cpuMs();
       evaluateAccuracy(model, data.test, 0.5);
       evaluation.push(performance.now() - started);
+      evaluationCpu.push(cpuMs() - cpu);
     }
     const heap = wasmHeapBytes();
     return {
       train: stats(train),
       evaluation: stats(evaluation),
+      trainCpu: stats(trainCpu),
+      evaluationCpu: stats(evaluationCpu),
       kernelsPerStep,
       peakRssMb: peakRss() / 1e6,
       wasmHeapMb: heap === null ? null : heap / 1e6,
@@ -361,6 +396,12 @@ async function timeOurs(
     optimizer.dispose();
     model.dispose();
   }
+}
+
+/** The CPU time of this process so far, in ms (user and system, every thread). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** The kernels one call of `f` launches, from tfjs's profiler. */
@@ -395,6 +436,8 @@ interface TorchResult {
   blas: string[];
   step_ms: Stats;
   eval_ms: Stats;
+  step_cpu_ms: Stats;
+  eval_cpu_ms: Stats;
   peak_rss_mb: number;
   nonfinite_steps: number;
 }

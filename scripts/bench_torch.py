@@ -18,6 +18,11 @@ Hidden layers (--arch), g fixed (--gate):
   highway      T = sigmoid(x Wt + bt), bt starts at --carry-bias;  y = relu(x W + b) * T + x * (1 - T)
   residual     y = x + relu(x W + b)
   rezero       y = x + a * relu(x W + b), a learnt scalar from 0
+  gradual-residual  y = x + g * relu(x W + b)
+  scaled-residual   y = x + s * relu(x W + b), s = 1/sqrt(hidden layers)
+  scaled-gradual-residual  y = x + g * s * relu(x W + b)
+  progressive-residual  y = x + g_i * s * relu(x W + b), g_i = clip(n g - i + 1, 0, 1) for layer i of n
+  gradual-rezero    y = x + g * a * relu(x W + b), a learnt scalar from 1
 
 A step is forward, backward and the SGD update of every parameter. Evaluation is a forward
 pass over --eval-size images in chunks of --eval-chunk under torch.no_grad(), with argmax.
@@ -45,7 +50,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-ARCHS = ("grelu", "grelu-leaky", "plain", "highway", "residual", "rezero")
+# The kinds of ARCHITECTURE_KINDS in @gradnets/core, in its order: tests/bench_test.ts checks
+# that the two lists agree (without torch), so that the bench can run every architecture.
+ARCHS = (
+    "grelu",
+    "grelu-leaky",
+    "plain",
+    "highway",
+    "residual",
+    "rezero",
+    "scaled-residual",
+    "gradual-residual",
+    "scaled-gradual-residual",
+    "progressive-residual",
+    "gradual-rezero",
+)
 N_IN = 784
 N_OUT = 10
 
@@ -63,15 +82,22 @@ def dense(n_in: int, n_out: int, bias: float = None) -> nn.Linear:
 
 
 class Hidden(nn.Module):
-    def __init__(self, width: int, arch: str, gate: float, carry_bias: float):
+    def __init__(
+        self, width: int, arch: str, gate: float, carry_bias: float, index: int, count: int
+    ):
         super().__init__()
         self.arch = arch
         self.g = gate
+        # The branch scale of the scaled kinds, and this layer's own g for progressive deepening.
+        self.s = 1.0 / math.sqrt(count)
+        self.g_i = min(1.0, max(0.0, count * gate - (index - 1)))
         self.lin = dense(width, width)
         if arch == "highway":
             self.gate_lin = dense(width, width, bias=carry_bias)
         if arch == "rezero":
             self.alpha = nn.Parameter(torch.zeros(()))
+        if arch == "gradual-rezero":
+            self.alpha = nn.Parameter(torch.ones(()))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.arch == "grelu-leaky":
@@ -88,6 +114,16 @@ class Hidden(nn.Module):
             return x + h
         if self.arch == "rezero":
             return x + self.alpha * h
+        if self.arch == "gradual-residual":
+            return x + self.g * h
+        if self.arch == "scaled-residual":
+            return x + self.s * h
+        if self.arch == "scaled-gradual-residual":
+            return x + (self.g * self.s) * h
+        if self.arch == "progressive-residual":
+            return x + (self.g_i * self.s) * h
+        if self.arch == "gradual-rezero":
+            return x + (self.g * self.alpha) * h
         raise ValueError(self.arch)
 
 
@@ -98,7 +134,10 @@ class Net(nn.Module):
             raise ValueError("depth counts the input and output layers: >= 2")
         self.inp = dense(N_IN, width)
         self.hidden = nn.Sequential(
-            *[Hidden(width, arch, gate, carry_bias) for _ in range(depth - 2)]
+            *[
+                Hidden(width, arch, gate, carry_bias, i, depth - 2)
+                for i in range(1, depth - 1)
+            ]
         )
         self.out = dense(width, N_OUT)
 
@@ -216,19 +255,21 @@ def main(argv=None) -> int:
                 correct += int((logits.argmax(1) == y_eval[s: s + a.eval_chunk]).sum())
         state["acc"] = correct / len(x_eval)
 
-    def timed(fn, per: int) -> list:
-        times = []
+    def timed(fn, per: int) -> tuple:
+        # Wall time, and the CPU time of this process (what a loaded machine does not inflate).
+        wall, cpu = [], []
         for _ in range(a.repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
-            times.append((time.perf_counter() - t0) * 1000.0 / per)
-        return times
+            wall.append((time.perf_counter() - t0) * 1000.0 / per)
+            cpu.append((time.process_time() - c0) * 1000.0 / per)
+        return stats(wall), stats(cpu)
 
     for _ in range(a.warmup):
         step()
     evaluate()
-    step_ms = stats(timed(train_block, a.steps))
-    eval_ms = stats(timed(evaluate, 1))
+    step_ms, step_cpu_ms = timed(train_block, a.steps)
+    eval_ms, eval_cpu_ms = timed(evaluate, 1)
 
     result = {
         "framework": "pytorch",
@@ -245,9 +286,11 @@ def main(argv=None) -> int:
         "steps_per_repeat": a.steps,
         "repeats": a.repeats,
         "step_ms": step_ms,
+        "step_cpu_ms": step_cpu_ms,
         "eval_examples": len(x_eval),
         "eval_chunk": a.eval_chunk,
         "eval_ms": eval_ms,
+        "eval_cpu_ms": eval_cpu_ms,
         "final_loss": state["loss"] if math.isfinite(state["loss"]) else None,
         "nonfinite_steps": state["nonfinite"],
         # ru_maxrss is in KiB on Linux

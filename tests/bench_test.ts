@@ -34,6 +34,10 @@ Deno.test("bench --quick --no-torch runs every architecture and writes the CSV",
       "torch_blas",
       "train_ratio",
       "eval_ratio",
+      "train_cpu_ms_median",
+      "eval_cpu_ms_median",
+      "train_cpu_ratio",
+      "eval_cpu_ratio",
     ];
     const rows = parseCsv(await Deno.readTextFile(out), columns, out);
     assert.deepEqual(rows.map((r) => r.architecture), [...ARCHITECTURE_KINDS]);
@@ -42,6 +46,7 @@ Deno.test("bench --quick --no-torch runs every architecture and writes the CSV",
       assert.equal(row.kernels, "gradnets");
       assert.equal(row.depth, "10");
       assert.ok(Number(row.train_ms_median) > 0 && Number(row.eval_ms_median) > 0);
+      assert.ok(Number(row.train_cpu_ms_median) > 0 && Number(row.eval_cpu_ms_median) > 0);
       // One kernel forward and one backward per layer, and one optimiser step; the gradual
       // ReZero also multiplies its learnt scale by g and back, once each way per hidden layer.
       const scaleOps = row.architecture === "gradual-rezero" ? 2 * (10 - 2) : 0;
@@ -51,6 +56,18 @@ Deno.test("bench --quick --no-torch runs every architecture and writes the CSV",
     assert.match(result.stdout, /ms\/step/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bench_torch.py knows every architecture of the registry, in its order", async () => {
+  // Read from the source, so that the check needs neither python nor torch.
+  const source = await Deno.readTextFile(new URL("../scripts/bench_torch.py", import.meta.url));
+  const match = source.match(/^ARCHS = \(([^)]*)\)/m);
+  assert(match, "bench_torch.py has no ARCHS = (...) line");
+  const archs = [...match[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(archs, [...ARCHITECTURE_KINDS], "ARCHS of bench_torch.py vs ARCHITECTURE_KINDS");
+  for (const kind of ARCHITECTURE_KINDS) {
+    assert.match(source, new RegExp(`self\\.arch == "${kind}"`), `no forward for ${kind}`);
   }
 });
 

@@ -57,6 +57,12 @@ Deno.test({
     );
     try {
       await writeFixtureResults(join(dir, "results"));
+      // The speed page is built from the bench's CSV in the report folder: the committed one.
+      await Deno.mkdir(join(dir, "reports"), { recursive: true });
+      await Deno.copyFile(
+        new URL("../reports/bench.csv", import.meta.url),
+        join(dir, "reports", "bench.csv"),
+      );
       const pages = await buildReports({
         results: join(dir, "results"),
         out: join(dir, "reports"),
@@ -71,6 +77,7 @@ Deno.test({
         "claims.html",
         "seed-notebook.html",
         "search.html",
+        "bench.html",
       ]);
       // What each page must draw, at least: [figures, line paths, symbols, rects].
       const expected: Record<string, [number, number, number, number]> = {
@@ -80,6 +87,7 @@ Deno.test({
         "claims.html": [0, 0, 0, 0],
         "seed-notebook.html": [2, 2, 0, 2 * 8 * 3],
         "search.html": [1, 0, 4 + 2, 0],
+        "bench.html": [1, 2 * 6, 2 * 6 * 3, 0],
       };
       for (const path of pages) {
         const name = path.split("/").at(-1)!;

@@ -27,6 +27,7 @@ export * from "./search_page.ts";
 export * from "./signal_table.ts";
 export * from "./stats.ts";
 export * from "./specs/accuracy_vs_depth.ts";
+export * from "./specs/bench_ratios.ts";
 export * from "./specs/common.ts";
 export * from "./specs/gradient_heatmap.ts";
 export * from "./specs/learning_curves.ts";

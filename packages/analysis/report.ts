@@ -8,6 +8,8 @@
  *   gradient-norm heatmaps;
  * - `seed-notebook.html`: the 2015 notebook's experiment rerun;
  * - `claims.html`: the paper's claims one by one, from `claims.md` beside the pages.
+ * - `bench.html`: the speed against PyTorch, from `bench.csv` in the report folder (written by
+ *   `deno task bench`), when it is there.
  *
  * Everything is deterministic: the same tables give the same bytes.
  *
@@ -25,6 +27,7 @@ import { indexPage } from "./pages/index.ts";
 import { depthStudyPages } from "./pages/depth_study.ts";
 import { notebookPage } from "./pages/notebook.ts";
 import { searchPage } from "./pages/search.ts";
+import { benchPage } from "./pages/bench.ts";
 import { exists, isComplete, type PageContext, readManifest } from "./pages/shared.ts";
 import type { PageBlock } from "./render.ts";
 import { checkTablesAgree, readRuns } from "./tables.ts";
@@ -68,6 +71,11 @@ export interface ReportOptions {
    * `out` folder, if there is one (it belongs to the report beside it); null: no claims page.
    */
   readonly claims?: string | null;
+  /**
+   * The bench's table (`deno task bench` writes it); default: `bench.csv` in the `out` folder,
+   * if there is one.
+   */
+  readonly bench?: string | null;
 }
 
 /**
@@ -123,7 +131,13 @@ export async function buildReports(options: ReportOptions): Promise<string[]> {
         if (error instanceof Deno.errors.NotFound) return null;
         throw new CsvError(join(options.out, "claims.md"), (error as Error).message);
       });
-    const built = await buildInto({ ...options, claims, out: staging });
+    // So does the bench's table, which `deno task bench` writes there.
+    const bench = options.bench !== undefined
+      ? options.bench
+      : await exists(join(options.out, "bench.csv"))
+      ? join(options.out, "bench.csv")
+      : null;
+    const built = await buildInto({ ...options, claims, bench, out: staging });
     const files = await filesUnder(staging);
     for (const file of files) {
       const target = join(options.out, relative(staging, file));
@@ -166,6 +180,8 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
   const hasStudy = study !== undefined && await exists(join(study, "runs.csv"));
   const hasNotebook = notebook !== undefined && await exists(join(notebook, "runs.csv"));
   const hasSearch = search !== undefined && await exists(join(search, "runs.csv"));
+  const bench = options.bench ?? null;
+  const hasBench = bench !== null;
   const studyRuns = hasStudy ? await readRuns(study!) : [];
   const chance = await chanceLevels(studyRuns);
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
@@ -186,6 +202,7 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
       ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${slug(d)}.html`]),
       ...(hasSearch ? [["Settings search", "search.html"] as [string, string]] : []),
       ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
+      ...(hasBench ? [["Speed", "bench.html"] as [string, string]] : []),
     ],
   };
   const written: string[] = [];
@@ -211,6 +228,7 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
     const chosen = searchExperiment?.page === "search" ? searchExperiment.chosen : undefined;
     written.push(await searchPage(ctx, search!, searchExperiment!.name, chosen));
   }
+  if (hasBench) written.push(await benchPage(ctx, bench!));
   written.unshift(
     await indexPage(ctx, datasets, headlines, studyManifest, studyExperiment?.name ?? "", findings),
   );

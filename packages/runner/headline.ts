@@ -102,8 +102,8 @@ export async function headlineReport(
 }
 
 /**
- * README text with its marked blocks filled from {@linkcode headlineReport}: `headline`, each
- * dataset's table at the best validation epoch; `compute`, the compute in all. Throws
+ * README text with its marked blocks filled from {@linkcode headlineReport}: `headline`, the
+ * first dataset's table at the best validation epoch; `compute`, the compute in all. Throws
  * `MarkerError` on a missing or broken marker.
  *
  * @example
@@ -118,7 +118,8 @@ export async function readmeFilled(
 ): Promise<string> {
   const { tables, compute } = await headlineReport(results, experiments);
   const blocks = {
-    headline: tables.filter((t) => t.kind === "best-validation").map((t) => t.text).join("\n"),
+    // The first dataset's table (MNIST, the paper's); the others are on the report's pages.
+    headline: tables.find((t) => t.kind === "best-validation")?.text ?? "",
     compute: compute[compute.length - 1],
   };
   return fillMarkers(readme, blocks, "README.md");

@@ -78,14 +78,18 @@ INLINE void store_part(f32* p, v128_t v, i32 r) {
 // ---------------------------------------------------------------------------------------------
 // GEMM:  C[m,n] = epilogue( sum_k A(m,k) * B(k,n) )
 //   A(m,k) = A[m*sam + k*sak] and B(k,n) = B[k*sbk + n*sbn]: any strides, so A^T or B^T cost
-//   nothing. Both are packed first: B into panels of NR columns, A into panels of MR rows with
-//   each k's MR values side by side, so that one load brings them all. Fewer loads matter:
-//   V8 checks the bounds of every wasm memory access in Deno.
+//   nothing. B is packed first into panels of NR columns; A is read in place, a broadcast of
+//   A(m,k) per row and k, except a last panel of fewer than MR rows, which is packed with each
+//   k's MR values side by side and zeros below M. (Packing all of A cost more than it saved:
+//   reading A in place makes evaluation's 1000 x 50 by 50 x 50 products 3-10% faster, see
+//   scripts/bench_kernels.ts, with the same bits: each output still sums over k upwards, one
+//   product at a time.)
 //   `pack` holds gemm_floats(M, N, K) floats.
 //   epilogue: v = alpha*acc + beta*S[m,n] (if S) + bias[n] (if bias), then the activation
 //   (act: 0 none, 1 ReLU max(v, 0), 2 leaky v < 0 ? v*leak : v); C = v, and if C2, also
 //   C2 = v*gamma + T[m,n]*delta (the mix of the GReLU, residual and ReZero layers).
-//   C, C2, S and T are row-major with leading dimension ldc; S may be C itself, C2 may be C.
+//   C, C2, S and T are row-major with leading dimension ldc; S may be C itself, C2 may be C;
+//   A, read while C is written, must not overlap C or C2.
 // ---------------------------------------------------------------------------------------------
 
 #define NV 2  // vectors per micro-tile row
@@ -244,6 +248,36 @@ INLINE void epi_store(f32* C, v128_t acc, i32 m, i32 n, i32 ldc, i32 r, EPI_INNE
 DEF_MICRO(micro, NV)
 DEF_MICRO(micro_narrow, 1)
 
+// The same micro-kernel reading A in place (A(m, k) = A[m*sam + k*sak]), for full panels of MR
+// rows: no packing of A. Each accumulator still sums over k upwards, one product at a time.
+#define DEF_MICRO_DIRECT(NAME, VECS)                                                          \
+  static void NAME(i32 K, const f32* A, i32 sam, i32 sak, const f32* P, f32* tile) {         \
+    v128_t acc[MR][VECS];                                                                    \
+    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {                        \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++) acc[r][v] =          \
+          wasm_f32x4_splat(0.0f);                                                            \
+    }                                                                                        \
+    for (i32 k = 0; k < K; k++) {                                                            \
+      v128_t bv[VECS];                                                                       \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++) bv[v] =              \
+          wasm_v128_load(P + 4 * v);                                                         \
+      P += NR;                                                                               \
+      _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {                      \
+        v128_t a = wasm_v128_load32_splat(A + r * sam);                                      \
+        _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++) acc[r][v] =        \
+            MADD(acc[r][v], a, bv[v]);                                                       \
+      }                                                                                      \
+      A += sak;                                                                              \
+    }                                                                                        \
+    _Pragma("clang loop unroll(full)") for (i32 r = 0; r < MR; r++) {                        \
+      _Pragma("clang loop unroll(full)") for (i32 v = 0; v < VECS; v++)                      \
+          wasm_v128_store(tile + r * NR + 4 * v, acc[r][v]);                                 \
+    }                                                                                        \
+  }
+
+DEF_MICRO_DIRECT(micro_direct, NV)
+DEF_MICRO_DIRECT(micro_direct_narrow, 1)
+
 // The epilogue of a full MR x NR tile: the common case, with its scalars splatted once and no
 // partial vectors.
 static void epilogue_full(f32* C, i32 ldc, i32 m0, i32 n0, const f32* tile, EPI_PARAMS) {
@@ -280,12 +314,21 @@ static void gemm(i32 M, i32 N, i32 K, const f32* A, i32 sam, i32 sak, const f32*
   ep[3] = gamma;
   ep[4] = delta;
   pack_b(K, N, B, sbk, sbn, pack);
-  pack_a(M, K, A, sam, sak, packa);
+  // Only the last, partial panel of A is packed (padded with zeros); full panels are read in
+  // place.
+  i32 full = M / MR * MR;
+  if (full < M) pack_a(M - full, K, A + full * sam, sam, sak, packa + full * K);
   for (i32 n0 = 0; n0 < N; n0 += NR) {
     const f32* P = pack + (n0 / NR) * K * NR;
     i32 cnt = N - n0 < NR ? N - n0 : NR;
     for (i32 m0 = 0; m0 < M; m0 += MR) {
-      if (cnt <= 4) {
+      if (m0 < full) {
+        if (cnt <= 4) {
+          micro_direct_narrow(K, A + m0 * sam, sam, sak, P, tile);
+        } else {
+          micro_direct(K, A + m0 * sam, sam, sak, P, tile);
+        }
+      } else if (cnt <= 4) {
         micro_narrow(K, packa + m0 * K, P, tile);
       } else {
         micro(K, packa + m0 * K, P, tile);
