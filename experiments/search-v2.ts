@@ -13,33 +13,16 @@
  * @module
  */
 
-import { isGradNet } from "@gradnets/core";
-import { type Experiment, experimentMain, grid } from "@gradnets/runner";
-import { REFINEMENTS, SEARCH_SPACE } from "./search.ts";
-import { configFor, depth50Setting, searchConditions, V2_ENTRIES } from "./settings.ts";
+import { type Experiment, experimentMain } from "@gradnets/runner";
+import { searchRuns } from "./search.ts";
+import { depth50Setting, V2_ENTRIES } from "./settings.ts";
 
 /** The v1 search's space and refinements for the architectures v2 adds. */
 export const searchV2: Experiment = {
   name: "search-v2",
   title: "Settings search at depth 50 for the architectures of study v2 (validation only)",
-  runs: ({ quick }) => {
-    const conditions = searchConditions(quick);
-    const firstStage = V2_ENTRIES.flatMap((entry) =>
-      grid({
-        optimizer: quick ? SEARCH_SPACE.optimizer.slice(2, 3) : SEARCH_SPACE.optimizer,
-        gradientClip: quick ? [1] : SEARCH_SPACE.gradientClip,
-        gradnetRamp: isGradNet(entry.architecture) && !quick ? SEARCH_SPACE.gradnetRamp : [0.5],
-      }).map((settings) => configFor(entry, settings, conditions))
-    );
-    const secondStage = quick ? [] : V2_ENTRIES.filter((e) => isGradNet(e.architecture)).flatMap(
-      (entry) =>
-        REFINEMENTS.map((refinement) => {
-          const base = depth50Setting(entry);
-          return configFor(entry, { ...base, ...refinement.change(base) }, conditions);
-        }),
-    );
-    return [...firstStage, ...secondStage];
-  },
+  // Until their first stage is typed in, the refinements start from the gradual residual's.
+  runs: ({ quick }) => searchRuns(V2_ENTRIES, quick, depth50Setting),
 };
 
 if (import.meta.main) {

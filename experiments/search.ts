@@ -14,11 +14,12 @@
  * @module
  */
 
-import { type BaseOptimizerConfig, isGradNet, runId } from "@gradnets/core";
+import { type BaseOptimizerConfig, isGradNet, type RunConfig, runId } from "@gradnets/core";
 import { type Experiment, experimentMain, grid } from "@gradnets/runner";
 import {
   adam,
   ARCHITECTURE_ENTRIES,
+  type ArchitectureEntry,
   CHOSEN,
   type Chosen,
   configFor,
@@ -70,32 +71,42 @@ function chosenSearchRuns(): Map<string, string> {
   );
 }
 
+/**
+ * The runs of the search for `entries`: every combination of SEARCH_SPACE, then (GradNets only)
+ * each REFINEMENT of the first stage's winner, `firstStageWinner(entry)`.
+ */
+export function searchRuns(
+  entries: readonly ArchitectureEntry[],
+  quick: boolean,
+  firstStageWinner: (entry: ArchitectureEntry) => Chosen,
+): RunConfig[] {
+  const conditions = searchConditions(quick);
+  const firstStage = entries.flatMap((entry) =>
+    grid({
+      // --quick: one setting per architecture, a smoke test of the search.
+      optimizer: quick ? SEARCH_SPACE.optimizer.slice(2, 3) : SEARCH_SPACE.optimizer,
+      gradientClip: quick ? [1] : SEARCH_SPACE.gradientClip,
+      gradnetRamp: isGradNet(entry.architecture) && !quick ? SEARCH_SPACE.gradnetRamp : [0.5],
+    }).map((settings) => configFor(entry, settings, conditions))
+  );
+  const secondStage = quick
+    ? []
+    : entries.filter((entry) => isGradNet(entry.architecture)).flatMap((entry) =>
+      REFINEMENTS.map((refinement) => {
+        const base = firstStageWinner(entry);
+        return configFor(entry, { ...base, ...refinement.change(base) }, conditions);
+      })
+    );
+  return [...firstStage, ...secondStage];
+}
+
 /** The settings search, its first stage and its refinements. */
 export const search: Experiment = {
   name: "search",
   title: "Settings search at depth 50 on MNIST (validation only): optimiser, clipping, ramp of g",
   // The page marks whether each architecture's setting in settings.ts is still the winner.
   report: { page: "search", chosen: chosenSearchRuns() },
-  runs: ({ quick }) => {
-    const conditions = searchConditions(quick);
-    const firstStage = ARCHITECTURE_ENTRIES.flatMap((entry) =>
-      grid({
-        // --quick: one setting per architecture, a smoke test of the search.
-        optimizer: quick ? SEARCH_SPACE.optimizer.slice(2, 3) : SEARCH_SPACE.optimizer,
-        gradientClip: quick ? [1] : SEARCH_SPACE.gradientClip,
-        gradnetRamp: isGradNet(entry.architecture) && !quick ? SEARCH_SPACE.gradnetRamp : [0.5],
-      }).map((settings) => configFor(entry, settings, conditions))
-    );
-    const secondStage = quick
-      ? []
-      : ARCHITECTURE_ENTRIES.filter((entry) => isGradNet(entry.architecture)).flatMap((entry) =>
-        REFINEMENTS.map((refinement) => {
-          const base = FIRST_STAGE[entry.name];
-          return configFor(entry, { ...base, ...refinement.change(base) }, conditions);
-        })
-      );
-    return [...firstStage, ...secondStage];
-  },
+  runs: ({ quick }) => searchRuns(ARCHITECTURE_ENTRIES, quick, (entry) => FIRST_STAGE[entry.name]),
 };
 
 if (import.meta.main) {
