@@ -16,6 +16,7 @@ import {
   figureTitle,
   logTicks,
   type Provenance,
+  seriesEncodings,
   seriesStyle,
   type VegaLiteSpec,
 } from "./common.ts";
@@ -87,19 +88,7 @@ export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
     scale: { type: "log", domain: [depths[0] * 0.85, depths.at(-1)! * 1.18], nice: false },
     axis: { values: depths, format: "d", title: "depth (layers, input and output included)" },
   };
-  const color = {
-    field: "architecture",
-    type: "nominal",
-    scale: { domain: style.domain, range: style.colors },
-    title: LEGEND_TITLE,
-    legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 400, symbolOpacity: 1 },
-  };
-  const strokeDash = {
-    field: "architecture",
-    type: "nominal",
-    scale: { domain: style.domain, range: style.dashes },
-    title: LEGEND_TITLE,
-  };
+  const { color, strokeDash } = seriesEncodings(style, LEGEND_TITLE, 400);
   const highlighted = (on: number, off: number) => ({
     condition: { param: HIGHLIGHT_PARAM, value: on, empty: true },
     value: off,

@@ -109,6 +109,65 @@ export function seriesStyle(
   };
 }
 
+/** The colour and dash encodings of a figure's series (see {@linkcode seriesEncodings}). */
+export interface SeriesEncodings {
+  /** One colour per series, with the legend. */
+  readonly color: {
+    field: "architecture";
+    type: "nominal";
+    scale: { domain: string[]; range: string[] };
+    title: string | string[];
+    legend: {
+      symbolType: "stroke";
+      symbolStrokeWidth: number;
+      symbolSize: number;
+      symbolOpacity: number;
+    };
+  };
+  /** Dashed baselines, solid GradNets. */
+  readonly strokeDash: {
+    field: "architecture";
+    type: "nominal";
+    scale: { domain: string[]; range: number[][] };
+    title: string | string[];
+  };
+}
+
+/**
+ * The colour and dash encodings of the series of `style` on the field `architecture`, one
+ * legend titled `title` whose symbols are strokes of `symbolSize`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seriesEncodings, seriesStyle } from "@gradnets/analysis";
+ * const { color, strokeDash } = seriesEncodings(seriesStyle(["grelu"], new Set()), "run", 300);
+ * assert.equal(color.legend.symbolSize, 300);
+ * assert.deepEqual(strokeDash.scale.range, [[6, 3]]);
+ * ```
+ */
+export function seriesEncodings(
+  style: SeriesStyle,
+  title: string | string[],
+  symbolSize: number,
+): SeriesEncodings {
+  return {
+    color: {
+      field: "architecture",
+      type: "nominal",
+      scale: { domain: style.domain, range: style.colors },
+      title,
+      legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize, symbolOpacity: 1 },
+    },
+    strokeDash: {
+      field: "architecture",
+      type: "nominal",
+      scale: { domain: style.domain, range: style.dashes },
+      title,
+    },
+  };
+}
+
 /**
  * Tick values for a log axis between `low` and `high`: 1, 2 and 5 per decade, with 1.5, 3 and 7
  * added when that gives fewer than four ticks.

@@ -13,6 +13,7 @@ import {
   figureTitle,
   logTicks,
   type Provenance,
+  seriesEncodings,
   seriesStyle,
   type VegaLiteSpec,
 } from "./common.ts";
@@ -131,19 +132,7 @@ export function learningCurvesSpec(input: LearningCurvesInput): VegaLiteSpec {
   const legendTitle = style.dashes.some((d) => d[1] !== 0) && style.dashes.some((d) => d[1] === 0)
     ? [seriesTitle, "(dashed: baselines)"]
     : seriesTitle;
-  const color = {
-    field: "architecture",
-    type: "nominal",
-    scale: { domain: style.domain, range: style.colors },
-    title: legendTitle,
-    legend: { symbolType: "stroke", symbolStrokeWidth: 3, symbolSize: 300, symbolOpacity: 1 },
-  };
-  const strokeDash = {
-    field: "architecture",
-    type: "nominal",
-    scale: { domain: style.domain, range: style.dashes },
-    title: legendTitle,
-  };
+  const { color, strokeDash } = seriesEncodings(style, legendTitle, 300);
   const focused = (on: number, off: number) => ({
     condition: {
       test: `${FOCUS_PARAM} === '' || datum.architecture === ${FOCUS_PARAM}`,
