@@ -12,10 +12,12 @@ import { search } from "./search.ts";
 import { seedNotebook } from "./seed-notebook.ts";
 import { search200 } from "./search-200.ts";
 import { searchV2 } from "./search-v2.ts";
+import { studyV2 } from "./study-v2.ts";
 
 /**
  * The published experiments, in the order they run; the report shows each that declares a
- * page. Study v1 (the notebook, the search, the depth study), then study v2's searches.
+ * page. Study v1 (the notebook, the search, the depth study), then study v2 (its searches at
+ * depths 50 and 200, and its depth study).
  */
 export const EXPERIMENTS: readonly Experiment[] = [
   seedNotebook,
@@ -23,6 +25,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   depthStudy,
   searchV2,
   search200,
+  studyV2,
 ];
 
 /** README.md, whose marked numbers the published report rewrites. */

@@ -59,15 +59,16 @@ export const REFINEMENTS: readonly { name: string; change: (base: Chosen) => Par
 ];
 
 /**
- * The run id of each architecture's chosen setting under the search's conditions: the report
+ * The run id of each architecture's chosen setting under a search's conditions: the report
  * checks that it is the search's winner.
  */
-function chosenSearchRuns(): Map<string, string> {
+export function chosenSearchRuns(
+  entries: readonly ArchitectureEntry[],
+  setting: (entry: ArchitectureEntry) => Chosen,
+  conditions: Partial<RunConfig> = searchConditions(false),
+): Map<string, string> {
   return new Map(
-    ARCHITECTURE_ENTRIES.map((entry) => [
-      entry.name,
-      runId(configFor(entry, CHOSEN[entry.name], searchConditions(false))),
-    ]),
+    entries.map((entry) => [entry.name, runId(configFor(entry, setting(entry), conditions))]),
   );
 }
 
@@ -105,7 +106,10 @@ export const search: Experiment = {
   name: "search",
   title: "Settings search at depth 50 on MNIST (validation only): optimiser, clipping, ramp of g",
   // The page marks whether each architecture's setting in settings.ts is still the winner.
-  report: { page: "search", chosen: chosenSearchRuns() },
+  report: {
+    page: "search",
+    chosen: chosenSearchRuns(ARCHITECTURE_ENTRIES, (entry) => CHOSEN[entry.name]),
+  },
   runs: ({ quick }) => searchRuns(ARCHITECTURE_ENTRIES, quick, (entry) => FIRST_STAGE[entry.name]),
 };
 

@@ -62,7 +62,6 @@ export const ARCHITECTURE_ENTRIES: readonly ArchitectureEntry[] = [
   },
 ];
 
-/** Adam with the usual moments (0.9, 0.999) and epsilon 1e-7, at `learningRate`. */
 /**
  * The architectures study v2 adds (experiments/study-v2.ts): a fair residual baseline whose
  * branches start small by design (scaled by 1/sqrt(hidden layers), after Fixup and SkipInit),
@@ -82,6 +81,7 @@ export const V2_ENTRIES: readonly ArchitectureEntry[] = [
   { name: "gradual-rezero", architecture: { kind: "gradual-rezero" }, width: 50 },
 ];
 
+/** Adam with the usual moments (0.9, 0.999) and epsilon 1e-7, at `learningRate`. */
 export const adam = (learningRate: number): BaseOptimizerConfig => ({
   kind: "adam",
   learningRate,
@@ -139,6 +139,11 @@ export const FIRST_STAGE: Readonly<Record<string, Chosen>> = {
   "grelu-vp": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
   "grelu-leaky-vp": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
   "gradual-residual": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.25 },
+  // Study v2's architectures (results/search-v2).
+  "scaled-residual": { optimizer: adam(1e-3), gradientClip: 1, gradnetRamp: 0.5 },
+  "scaled-gradual-residual": { optimizer: adam(1e-3), gradientClip: null, gradnetRamp: 0.5 },
+  "progressive-residual": { optimizer: adam(1e-3), gradientClip: null, gradnetRamp: 0.5 },
+  "gradual-rezero": { optimizer: adam(1e-3), gradientClip: null, gradnetRamp: 1 },
 };
 
 /**
@@ -191,10 +196,20 @@ export function configFor(
   };
 }
 
-/**
- * The depth-50 setting of an architecture: its winner in CHOSEN, or, for an architecture of v2
- * whose search has not been typed in yet, the gradual residual's.
- */
+/** The depth-50 setting of an architecture: its winner in CHOSEN. */
 export function depth50Setting(entry: ArchitectureEntry): Chosen {
-  return CHOSEN[entry.name] ?? CHOSEN["gradual-residual"];
+  const chosen = CHOSEN[entry.name];
+  if (chosen === undefined) throw new TypeError(`no chosen setting for ${entry.name}`);
+  return chosen;
+}
+
+/**
+ * The depth-200 winners (results/search-200, validation split only) of the architectures whose
+ * best setting at depth 200 differs from their depth-50 setting; the others keep it.
+ */
+export const CHOSEN_200: Readonly<Record<string, Chosen>> = {};
+
+/** The depth-200 setting of an architecture: its winner at depth 200, else its depth-50 one. */
+export function depth200Setting(entry: ArchitectureEntry): Chosen {
+  return CHOSEN_200[entry.name] ?? depth50Setting(entry);
 }

@@ -10,15 +10,41 @@ import { attention } from "../experiments/attention.ts";
 import { depthStudy } from "../experiments/depth-study.ts";
 import { EXPERIMENTS } from "../experiments/main.ts";
 import { seedNotebook } from "../experiments/seed-notebook.ts";
+import { studyV2 } from "../experiments/study-v2.ts";
+import { ARCHITECTURE_ENTRIES, depth200Setting, V2_ENTRIES } from "../experiments/settings.ts";
 
 Deno.test("each experiment declares its own report page", () => {
   assert.deepEqual(EXPERIMENTS.map((e) => [e.name, e.report?.page]), [
     ["seed-notebook", "notebook"],
     ["search", "search"],
     ["depth-study", "depth-study"],
-    ["search-v2", undefined],
-    ["search-200", undefined],
+    ["search-v2", "search"],
+    ["search-200", "search"],
+    ["study-v2", "depth-study"],
   ]);
+});
+
+Deno.test("study v2 adds to v1: 14 architectures, 5 seeds at depths 50 and 200, v1's runs shared", () => {
+  const runs = studyV2.runs({ quick: false });
+  const ids = new Set(runs.map(runId));
+  assert.equal(ids.size, runs.length);
+  const count = (depth: number) => runs.filter((c) => c.depth === depth).length;
+  assert.deepEqual([10, 20, 50, 100, 200].map(count), [84, 84, 140, 84, 140]);
+  // Every v1 config below depth 200 is the same run, with the same id: it is not trained twice.
+  for (const config of depthStudy.runs({ quick: false }).filter((c) => c.depth < 200)) {
+    assert.ok(ids.has(runId(config)), `v1 run ${runId(config)} is not in study v2`);
+  }
+  // At depth 200 each architecture trains with its depth-200 setting.
+  for (const entry of [...ARCHITECTURE_ENTRIES, ...V2_ENTRIES]) {
+    const at200 = runs.filter((c) =>
+      c.depth === 200 && c.width === entry.width &&
+      JSON.stringify(c.architecture) === JSON.stringify(entry.architecture)
+    );
+    assert.equal(at200.length, 10, entry.name);
+    const setting = depth200Setting(entry);
+    for (const c of at200) assert.deepEqual(c.optimizer, setting.optimizer, entry.name);
+  }
+  for (const config of runs) validateConfig(config);
 });
 
 Deno.test("an experiment file run alone lists and runs only its own experiment", async (t) => {

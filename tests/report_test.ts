@@ -277,6 +277,43 @@ Deno.test("pages read each experiment's folder from the list they are given", as
   }
 });
 
+async function copyFolder(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.isFile) await Deno.copyFile(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+Deno.test("a later depth study and a later search get pages of their own, in the nav", async () => {
+  const { dir, results, reports } = await fixture();
+  try {
+    await buildReports({ results, out: reports, experiments: REPORTED });
+    const firstMnist = await Deno.readTextFile(join(reports, "mnist.html"));
+    await copyFolder(join(results, "depth-study"), join(results, "study-v2"));
+    await copyFolder(join(results, "search"), join(results, "search-200"));
+    const pages = await buildReports({ results, out: reports, experiments: REPORTED });
+    const names = pages.map((p) => p.slice(reports.length + 1));
+    for (const page of ["study-v2-mnist.html", "study-v2-fashion-mnist.html", "search-200.html"]) {
+      assert.ok(names.includes(page), names.join());
+    }
+    const index = await Deno.readTextFile(join(reports, "index.html"));
+    assert.match(index, /<a href="study-v2-mnist\.html">Study v2: mnist<\/a>/);
+    assert.match(index, /<a href="search-200\.html">Search at depth 200<\/a>/);
+    const v2 = await Deno.readTextFile(join(reports, "study-v2-mnist.html"));
+    assert.match(v2, /<title>GradNets Study v2: mnist<\/title>/);
+    assert.match(v2, /depth-200 winner at depth 200/);
+    assert.match(v2, /figures\/study-v2-mnist-accuracy-vs-depth\.svg/);
+    // The first study's page is the same but for the navigation.
+    const withoutNav = (html: string) => html.replace(/<nav>[\s\S]*?<\/nav>/, "");
+    assert.equal(
+      withoutNav(await Deno.readTextFile(join(reports, "mnist.html"))),
+      withoutNav(firstMnist),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("README.md: its numbers are report --table's, and only the own reports/ rewrites it", async () => {
   const readmePath = new URL("../README.md", import.meta.url);
   const readme = await Deno.readTextFile(readmePath);

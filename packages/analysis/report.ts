@@ -35,14 +35,22 @@ import { checkTablesAgree, readRuns } from "./tables.ts";
 export { commonSettings } from "./pages/shared.ts";
 
 /**
- * Which page shows an experiment: the depth study's pages (one per dataset, and the index's
- * headline), the settings search's, or the 2015 notebook's. The search's page marks, per
- * architecture, whether `chosen` (the run id, under the search's conditions, of the setting the
- * study uses) is the search's winner.
+ * Which page shows an experiment: the depth study's pages (one per dataset; the first depth
+ * study's are `<dataset>.html` and the index's headline, a later one's `<name>-<dataset>.html`),
+ * the settings search's (the first `search.html`, a later one `<name>.html`), or the 2015
+ * notebook's. A search's page marks, per architecture, whether `chosen` (the run id, under the
+ * search's conditions, of the setting the study uses) is the search's winner. `nav` names the
+ * page in the navigation, `intro` says in plain text how the experiment chose its settings (a
+ * depth study, one clause) or what it tried (a search, a paragraph).
  */
 export type ReportPage =
-  | { readonly page: "depth-study" }
-  | { readonly page: "search"; readonly chosen?: ReadonlyMap<string, string> }
+  | { readonly page: "depth-study"; readonly nav?: string; readonly intro?: string }
+  | {
+    readonly page: "search";
+    readonly chosen?: ReadonlyMap<string, string>;
+    readonly nav?: string;
+    readonly intro?: string;
+  }
   | { readonly page: "notebook" };
 
 /** An experiment the report shows: its folder under the results root, and its page. */
@@ -53,7 +61,7 @@ export interface ReportOptions {
   /** The results root (holding a folder per experiment: `depth-study/`, `seed-notebook/`, ...). */
   readonly results: string;
   /**
-   * The experiments to report, each with its page (at most one per page); those without tables
+   * The experiments to report, each with its page (at most one notebook); those without tables
    * under `results` are skipped.
    */
   readonly experiments: readonly ReportedExperiment[];
@@ -171,15 +179,22 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 async function buildInto(options: ReportOptions): Promise<string[]> {
-  const studyExperiment = reported(options.experiments, "depth-study");
-  const searchExperiment = reported(options.experiments, "search");
-  const notebookExperiment = reported(options.experiments, "notebook");
   const dir = (e: ReportedExperiment | undefined) => e && join(options.results, e.name);
-  const study = dir(studyExperiment), search = dir(searchExperiment);
+  const withTables = async <E extends ReportedExperiment>(found: E[]) => {
+    const kept: E[] = [];
+    for (const e of found) if (await exists(join(dir(e)!, "runs.csv"))) kept.push(e);
+    return kept;
+  };
+  // The first depth study is the index's and the findings'; later ones get pages of their own.
+  const [studyExperiment, ...laterStudies] = reportedAll(options.experiments, "depth-study");
+  const searches = await withTables(reportedAll(options.experiments, "search"));
+  const notebookExperiment = reported(options.experiments, "notebook");
+  const study = dir(studyExperiment);
   const notebook = dir(notebookExperiment);
   const hasStudy = study !== undefined && await exists(join(study, "runs.csv"));
+  const later = await withTables(laterStudies);
   const hasNotebook = notebook !== undefined && await exists(join(notebook, "runs.csv"));
-  const hasSearch = search !== undefined && await exists(join(search, "runs.csv"));
+  const searchFile = (e: ReportedExperiment, i: number) => i === 0 ? "search" : slug(e.name);
   const bench = options.bench ?? null;
   const hasBench = bench !== null;
   const studyRuns = hasStudy ? await readRuns(study!) : [];
@@ -200,7 +215,17 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
       ["Overview", "index.html"],
       ...(claims === undefined ? [] : [["The paper's claims", CLAIMS_PAGE] as [string, string]]),
       ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${slug(d)}.html`]),
-      ...(hasSearch ? [["Settings search", "search.html"] as [string, string]] : []),
+      ...(await Promise.all(
+        later.map(async (e) =>
+          [...new Set((await readRuns(dir(e)!)).map((r) => r.dataset))].map((
+            d,
+          ): [string, string] => [`${e.nav ?? e.name}: ${d}`, `${slug(e.name)}-${slug(d)}.html`])
+        ),
+      )).flat(),
+      ...searches.map((e, i): [string, string] => [
+        e.nav ?? (i === 0 ? "Settings search" : e.name),
+        `${searchFile(e, i)}.html`,
+      ]),
       ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
       ...(hasBench ? [["Speed", "bench.html"] as [string, string]] : []),
     ],
@@ -220,19 +245,46 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
     headlines = pages.headlines;
     written.push(...pages.written);
   }
+  for (const e of later) {
+    const runs = await readRuns(dir(e)!);
+    const pages = await depthStudyPages(
+      ctx,
+      dir(e)!,
+      e.name,
+      runs,
+      await readManifest(dir(e)!),
+      options.heatmapDepth,
+      await chanceLevels(runs),
+      { prefix: `${slug(e.name)}-`, title: e.nav ?? e.name, settings: e.intro },
+    );
+    written.push(...pages.written);
+  }
   if (claims !== undefined) {
     written.push(await claimsPage(ctx, claims, studyManifest, studyExperiment!.name));
   }
   if (hasNotebook) written.push(await notebookPage(ctx, notebook!, notebookExperiment!.name));
-  if (hasSearch) {
-    const chosen = searchExperiment?.page === "search" ? searchExperiment.chosen : undefined;
-    written.push(await searchPage(ctx, search!, searchExperiment!.name, chosen));
+  for (const [i, e] of searches.entries()) {
+    written.push(
+      await searchPage(ctx, dir(e)!, e.name, e.chosen, {
+        file: searchFile(e, i),
+        title: e.nav,
+        intro: e.intro,
+      }),
+    );
   }
   if (hasBench) written.push(await benchPage(ctx, bench!));
   written.unshift(
     await indexPage(ctx, datasets, headlines, studyManifest, studyExperiment?.name ?? "", findings),
   );
   return written;
+}
+
+/** The experiments shown on pages of kind `page`, in their order. */
+function reportedAll<P extends ReportPage["page"]>(
+  experiments: readonly ReportedExperiment[],
+  page: P,
+): (ReportedExperiment & { page: P })[] {
+  return experiments.filter((e): e is ReportedExperiment & { page: P } => e.page === page);
 }
 
 /** The experiment shown on `page`, if any; two experiments cannot share a page. */

@@ -72,7 +72,12 @@ export function searchBlocks(
   ) => Promise<PageBlock>,
   /** The run id of each architecture's setting in the study, under the search's conditions. */
   chosen?: ReadonlyMap<string, string>,
+  /** The overview figure's id (and file name). */
+  figureId = "search",
 ): Promise<PageBlock[]> {
+  // Every run of a search has the same depth and epochs; the caption names them.
+  const depths = [...new Set(runs.map((r) => r.depth))].join(" or ");
+  const epochs = [...new Set(runs.map((r) => r.epochs))].join(" or ");
   const winners = searchWinners(runs);
   const points: SearchPoint[] = runs.map((r) => ({
     architecture: r.architectureLabel,
@@ -86,13 +91,13 @@ export function searchBlocks(
   }));
   return (async () => {
     const overview = await figure(
-      "search",
+      figureId,
       searchResultsSpec({
-        title: "Settings search: validation accuracy of every setting",
+        title: `Settings search at depth ${depths}: validation accuracy of every setting`,
         points,
         provenance,
       }),
-      "Each point is one setting after 5 epochs at depth 50 on MNIST, coloured by optimiser and learning rate; clipping, the ramp of g and the refinements are not encoded: hover a point for its whole setting. Crosses: runs that diverged (drawn at 10%, chance, when no epoch completed). Ringed: the best of each architecture, chosen on the validation split; the test split was not evaluated.",
+      `Each point is one setting after ${epochs} epochs at depth ${depths} on MNIST, coloured by optimiser and learning rate; clipping, the ramp of g and the refinements are not encoded: hover a point for its whole setting. Crosses: runs that diverged (drawn at 10%, chance, when no epoch completed). Ringed: the best of each architecture, chosen on the validation split; the test split was not evaluated.`,
       points.map((p) => ({ ...p })),
     );
     const table: PageBlock = {

@@ -32,10 +32,20 @@ import {
   summaryTable,
 } from "./shared.ts";
 
+/** Where a depth study's pages go and what they say of it (the first study's: the defaults). */
+export interface DepthStudyPageOptions {
+  /** Prefix of the pages' and figures' file names, e.g. `study-v2-` (default none). */
+  readonly prefix?: string;
+  /** What the pages' titles call the study (default "depth study"). */
+  readonly title?: string;
+  /** How the architectures' settings were chosen, one sentence (plain text). */
+  readonly settings?: string;
+}
+
 /**
- * Writes `<dataset>.html` for every dataset of the study, and returns each dataset's headline
- * blocks (figure and table) for the index page, and the paths written. `chance` gives the chance
- * level of each run's test split, for marking collapsed runs.
+ * Writes `<prefix><dataset>.html` for every dataset of the study, and returns each dataset's
+ * headline blocks (figure and table) for the index page, and the paths written. `chance` gives
+ * the chance level of each run's test split, for marking collapsed runs.
  *
  * @example
  * ```ts ignore
@@ -50,8 +60,11 @@ export async function depthStudyPages(
   studyManifest: Manifest | null,
   heatmapDepth = 50,
   chance?: ChanceLevel,
+  page: DepthStudyPageOptions = {},
 ): Promise<{ headlines: Map<string, PageBlock[]>; written: string[] }> {
   const options = { out: ctx.out, heatmapDepth };
+  const prefix = page.prefix ?? "";
+  const settings = page.settings ?? "each with the setting the search chose for it";
   const nav = ctx.nav;
   const written: string[] = [];
   const headlines = new Map<string, PageBlock[]>();
@@ -67,7 +80,7 @@ export async function depthStudyPages(
       const provenance: Provenance = { settings: commonSettings(runs), notice };
       const headline = await figure(
         options.out,
-        `${slug(dataset)}-accuracy-vs-depth`,
+        `${prefix}${slug(dataset)}-accuracy-vs-depth`,
         accuracyVsDepthSpec({
           title: `${dataset}: test error against depth`,
           runs,
@@ -95,7 +108,7 @@ export async function depthStudyPages(
       headlines.set(dataset, [headline, table, finalTable]);
       const curves = await figure(
         options.out,
-        `${slug(dataset)}-learning-curves`,
+        `${prefix}${slug(dataset)}-learning-curves`,
         learningCurvesSpec({
           title: `${dataset}: learning curves by depth`,
           points: curvePoints(runs, epochs),
@@ -108,12 +121,15 @@ export async function depthStudyPages(
       const firstSeed = Math.min(...runs.map((r) => r.seed));
       const heatRuns = runs.filter((r) => r.depth === depth && r.seed === firstSeed);
       const sections: [string, string][] = [
-        [`${dataset}-accuracy-vs-depth`, "test error against depth"],
+        [`${prefix}${slug(dataset)}-accuracy-vs-depth`, "test error against depth"],
         [`${dataset}-table`, "tables"],
         [`${slug(dataset)}-comparisons`, "comparisons with p-values"],
-        [`${dataset}-learning-curves`, "learning curves"],
+        [`${prefix}${slug(dataset)}-learning-curves`, "learning curves"],
         ...(heatRuns.length > 0
-          ? [[`${dataset}-gradient-norms-depth-${depth}`, `gradient norms at depth ${depth}`]] as [
+          ? [[
+            `${prefix}${slug(dataset)}-gradient-norms-depth-${depth}`,
+            `gradient norms at depth ${depth}`,
+          ]] as [
             string,
             string,
           ][]
@@ -128,7 +144,7 @@ export async function depthStudyPages(
           kind: "html",
           html: `<p>${labels} architectures at depths ${escapeHtml(depths.join(", "))} on ${
             escapeHtml(dataset)
-          }, each with the setting the search chose for it. On this page: ${
+          }, ${escapeHtml(settings)}. On this page: ${
             sections.map(([id, text]) => `<a href="#${escapeHtml(id)}">${escapeHtml(text)}</a>`)
               .join(" · ")
           }.</p>`,
@@ -148,7 +164,7 @@ export async function depthStudyPages(
         blocks.push(
           await figure(
             options.out,
-            `${slug(dataset)}-gradient-norms-depth-${depth}`,
+            `${prefix}${slug(dataset)}-gradient-norms-depth-${depth}`,
             gradientHeatmapSpec({
               title:
                 `${dataset}: gradient norms per layer and epoch, depth ${depth}, seed ${firstSeed}`,
@@ -163,10 +179,14 @@ export async function depthStudyPages(
         );
       }
       blocks.push(manifestBlock(studyManifest, name));
-      const path = join(options.out, `${slug(dataset)}.html`);
+      const path = join(options.out, `${prefix}${slug(dataset)}.html`);
       await writeFileAtomic(
         path,
-        await htmlPage({ title: `GradNets depth study: ${dataset}`, nav, blocks }),
+        await htmlPage({
+          title: `GradNets ${page.title ?? "depth study"}: ${dataset}`,
+          nav,
+          blocks,
+        }),
       );
       written.push(path);
     }
