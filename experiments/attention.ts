@@ -40,6 +40,12 @@ const rezero = ARCHITECTURE_ENTRIES.find((entry) => entry.name === "rezero")!;
 export const attention: Experiment = {
   name: "attention",
   title: "Average pooling to attention pooling of the image: the GradNet against both ends",
+  report: {
+    page: "depth-study",
+    nav: "Downsampling to attention",
+    intro:
+      "ReZero networks whose image first passes through an input stage over its 196 2x2 patches, read as the abstract's words: average pooling (its simple downsampling), attention pooling (a learnt softmax over each patch's 4 pixels: its fully differentiable attention), and the GradNet from the first to the second (g rising over the first quarter of training), against the bare network on the 784 pixels; ReZero's searched setting, five seeds",
+  },
   runs: ({ quick }) =>
     grid({
       dataset: ["mnist", "fashion-mnist"],
@@ -59,7 +65,5 @@ export const attention: Experiment = {
 };
 
 if (import.meta.main) {
-  // Run alone; not yet one of main.ts's experiments (study v2 wires it in), so that
-  // `deno task experiment` does not train it.
   import("./main.ts").then(({ EXPERIMENTS }) => experimentMain(EXPERIMENTS, { run: [attention] }));
 }

@@ -14,6 +14,13 @@
  * Additive: a config that v1's depth study already ran (the same architecture, setting, depth,
  * seed and dataset) is the same run, with the same id, and is not trained again.
  *
+ * Estimated compute, declared before training from the v3 timings of the stored runs (about
+ * 0.09 s per layer and epoch on an AMD EPYC core, 1.3 to 1.4 times that for the leaky GReLU and
+ * highway layers): 532 runs, of which 300 are v1's; the 232 it adds take about 12 hours of
+ * training, 6 on 2 workers. With the search at depth 200 (49 runs, about 1.3 hours) and the
+ * attention study (64 new runs, about 1.1 hours), study v2 adds about 14.5 hours of training,
+ * about 7.3 on 2 workers. `deno task experiment study-v2 --list` lists the runs.
+ *
  * `--quick` keeps depths 10 to 50, one seed and 2 epochs.
  *
  * @module

@@ -21,6 +21,7 @@ Deno.test("each experiment declares its own report page", () => {
     ["search-v2", "search"],
     ["search-200", "search"],
     ["study-v2", "depth-study"],
+    ["attention", "depth-study"],
   ]);
 });
 
@@ -81,8 +82,8 @@ Deno.test("the notebook's signal table: deterministic, and the report's figure d
   }
 });
 
-Deno.test("the attention study: the GradNet stage, both its ends and the pixels, declared, not yet published", async () => {
-  assert.ok(!EXPERIMENTS.includes(attention));
+Deno.test("the attention study: the GradNet stage, both its ends and the pixels", async () => {
+  assert.ok(EXPERIMENTS.includes(attention));
   const runs = attention.runs({ quick: false });
   for (const config of runs) validateConfig(config);
   // 2 datasets x 5 seeds x 2 depths x (3 stages + the pixels), every id its own.

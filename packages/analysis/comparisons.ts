@@ -31,6 +31,8 @@ export interface ComparisonSide {
 export type ComparisonKind =
   /** A GradNet against the architecture it becomes at g = 1, trained from the start. */
   | "late"
+  /** A GradNet against what it starts from at g = 0, trained alone (an input stage's early end). */
+  | "early"
   /** The GradNet with the highest mean against the baseline with the highest mean. */
   | "best";
 
@@ -143,13 +145,21 @@ export function lateLabels(runs: readonly RunRow[], label: string): string[] {
   ];
 }
 
+/** The input stage that depends on g, and the stages at its ends (see `layers/pooling.ts`). */
+const GRADUAL_STAGE = "gradual-pool";
+const STAGE_ENDS: readonly [ComparisonKind, string][] = [
+  ["late", "attention-pool"],
+  ["early", "average-pool"],
+];
+
 /**
  * Every headline comparison of a study's runs: for each dataset and depth, the best GradNet
  * against the best baseline (by mean, as in the tables: the choice uses the same test numbers,
  * so its p-value is optimistic), then each GradNet, in order of first appearance, against each
- * of its late architectures ({@linkcode lateLabels}) that the study trained. A GradNet is a run
- * whose network depends on g (a GradNet architecture, or gradual batch norm, dropout or
- * optimiser).
+ * of its late architectures ({@linkcode lateLabels}) that the study trained, and a gradual
+ * input stage against the same network with each of its ends (attention pooling: "late",
+ * average pooling: "early"). A GradNet is a run whose network depends on g (a GradNet
+ * architecture, or gradual batch norm, dropout, optimiser or input stage).
  *
  * @example
  * ```ts
@@ -194,10 +204,21 @@ export function headlineComparisons(runs: readonly RunRow[]): Comparison[] {
         comparisons.push(compareSides("best", dataset, depth, bestGradNet, bestBaseline));
       }
       for (const label of labels.filter((l) => gradual.has(l))) {
-        for (const late of lateLabels(here, label)) {
+        // A gradual input stage becomes its attention stage at g = 1, not the bare network.
+        const staged = label.includes(`+${GRADUAL_STAGE}-`);
+        for (const late of staged ? [] : lateLabels(here, label)) {
           comparisons.push(
             compareSides("late", dataset, depth, sides.get(label)!, sides.get(late)!),
           );
+        }
+        // The gradual input stage against both of its ends trained alone (the same network).
+        for (const [kind, end] of STAGE_ENDS) {
+          const other = label.replace(`+${GRADUAL_STAGE}-`, `+${end}-`);
+          if (other !== label && sides.has(other)) {
+            comparisons.push(
+              compareSides(kind, dataset, depth, sides.get(label)!, sides.get(other)!),
+            );
+          }
         }
       }
     }

@@ -102,3 +102,27 @@ Deno.test("headline comparisons: best against best, then each GradNet against it
     /^\+84\.00 points \(94\.20 vs 10\.20; Welch p < 0\.001/,
   );
 });
+
+Deno.test("headline comparisons: the gradual input stage against both of its ends", () => {
+  const stage = (kind: string, seed: number, accuracy: number) =>
+    run("rezero", `rezero+${kind}-2x2`, 20, seed, accuracy, {
+      columns: { batch_norm: "none", input_stage: kind, input_stage_window: "2" },
+    });
+  const attentionRuns = [1, 2, 3].flatMap((seed) => [
+    stage("gradual-pool", seed, 0.975 + seed / 1000),
+    stage("average-pool", seed, 0.97 + seed / 1000),
+    stage("attention-pool", seed, 0.96 + seed / 1000),
+    run("rezero", "rezero", 20, seed, 0.972 + seed / 1000),
+  ]);
+  const rows = headlineComparisons(attentionRuns).map((c) => [
+    c.kind,
+    c.gradNet.label,
+    c.baseline.label,
+    Math.round(1000 * c.difference!),
+  ]);
+  assert.deepEqual(rows, [
+    ["best", "rezero+gradual-pool-2x2", "rezero", 3],
+    ["late", "rezero+gradual-pool-2x2", "rezero+attention-pool-2x2", 15],
+    ["early", "rezero+gradual-pool-2x2", "rezero+average-pool-2x2", 5],
+  ]);
+});

@@ -306,11 +306,26 @@ export function comparisonTables(
       id: `${slug(dataset)}-comparisons-late`,
       caption: `${dataset}: each GradNet against the architecture it becomes at g = 1, trained ` +
         `from the start with its own searched setting (the registry's late architecture, of ` +
-        `the same width, without batch norm). ${tests}`,
+        `the same width, without batch norm${
+          ofDataset.some((c) => c.kind === "early")
+            ? "; for the gradual input stage, attention pooling in the same network"
+            : ""
+        }). ${tests}`,
       columns,
       rows: ofDataset.filter((c) => c.kind === "late").map(row),
       left: [1, 3],
     },
+    ...(ofDataset.some((c) => c.kind === "early")
+      ? [{
+        kind: "table" as const,
+        id: `${slug(dataset)}-comparisons-early`,
+        caption: `${dataset}: the gradual input stage against its early end, average ` +
+          `pooling, in the same network. ${tests}`,
+        columns,
+        rows: ofDataset.filter((c) => c.kind === "early").map(row),
+        left: [1, 3],
+      }]
+      : []),
   ];
 }
 
@@ -392,11 +407,12 @@ export function scheduleLabel(run: RunRow): string {
   }
 }
 
-/** Whether a run's network changes with g: GradNet layers, gradual options, optimiser mix. */
+/** Whether a run's network changes with g: GradNet layers, gradual options and input stage, optimiser mix. */
 export function dependsOnG(run: RunRow): boolean {
   const c = run.columns;
   return architectureEntry(run.architecture)?.gradNet === true ||
-    c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate";
+    c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate" ||
+    c.input_stage === "gradual-pool";
 }
 
 /** One learning-curve point per stored epoch of the given runs, named by `name`. */
