@@ -292,8 +292,16 @@ Deno.test("a later depth study and a later search get pages of their own, in the
     const firstMnist = await Deno.readTextFile(join(reports, "mnist.html"));
     await copyFolder(join(results, "depth-study"), join(results, "study-v2"));
     await copyFolder(join(results, "search"), join(results, "search-200"));
-    const pages = await buildReports({ results, out: reports, experiments: REPORTED });
+    const claims =
+      "v1 {{mnist/grelu/50}}; v2 {{study-v2:mnist/grelu/50}}; {{runs:study-v2:mnist/grelu/50}}";
+    const pages = await buildReports({ results, out: reports, experiments: REPORTED, claims });
     const names = pages.map((p) => p.slice(reports.length + 1));
+    // The claims read the later study's numbers too: the copy's are the same as the first's.
+    const filled = /v1 ([^;]+); v2 ([^;]+); <a href="\.\.\/results\/runs\//.exec(
+      await Deno.readTextFile(join(reports, "claims.html")),
+    );
+    assert.ok(filled, "claims.html filled");
+    assert.equal(filled[1], filled[2]);
     for (const page of ["study-v2-mnist.html", "study-v2-fashion-mnist.html", "search-200.html"]) {
       assert.ok(names.includes(page), names.join());
     }

@@ -8,7 +8,9 @@
  * - `{{dataset/label/depth/final}}`: the same after the last epoch;
  * - `{{dataset/A vs B/depth}}` (`.../final`): a comparison of two labels, the difference of
  *   their means with Welch's and the permutation test's p-values (`comparisonText`);
- * - `{{runs:dataset/label/depth}}`: links to the label's run files, `../results/runs/<id>.json`.
+ * - `{{runs:dataset/label/depth}}`: links to the label's run files, `../results/runs/<id>.json`;
+ * - `{{experiment:...}}` and `{{runs:experiment:...}}`: any of the above from another depth
+ *   study, e.g. `{{study-v2:mnist/rezero/200}}`.
  *
  * @module
  */
@@ -48,6 +50,16 @@ export interface FindingsOptions {
   readonly complete?: boolean;
   /** The runs behind the summaries, which comparisons and run links need. */
   readonly runs?: readonly RunRow[];
+  /** Other depth studies by experiment name, for `{{experiment:...}}` placeholders. */
+  readonly studies?: ReadonlyMap<string, StudyNumbers>;
+}
+
+/** A depth study's numbers, as {@linkcode fillFindings} reads them. */
+export interface StudyNumbers {
+  readonly summaries: readonly DepthSummary[];
+  readonly runs: readonly RunRow[];
+  /** Whether every declared run of the study is stored. */
+  readonly complete: boolean;
 }
 
 const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
@@ -85,6 +97,9 @@ const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
  *   fillFindings("{{mnist/grelu vs grelu/50}}", summarizeByDepth(runs), { runs }),
  *   /^\+0\.00 points \(95\.00 vs 95\.00; Welch p = 1\.000, permutation p = 1\.000; 2 vs 2 runs\)$/,
  * );
+ * const studies = new Map([["v2", { summaries: summarizeByDepth(runs), runs, complete: true }]]);
+ * assert.equal(fillFindings("{{v2:mnist/grelu/50}}", [], { studies }), "95.00 ± 12.71");
+ * assert.throws(() => fillFindings("{{v3:mnist/grelu/50}}", [], { studies }), /"v3"/);
  * ```
  */
 export function fillFindings(
@@ -96,6 +111,23 @@ export function fillFindings(
   const labels = new Set(summaries.map((s) => s.label).sort());
   const depths = new Set(summaries.map((s) => s.depth).sort((a, b) => a - b));
   return markdown.replace(PLACEHOLDER, (placeholder, body: string) => {
+    // {{experiment:...}}: the same placeholder, filled from another study's numbers.
+    const scoped = /^(runs:)?([a-z0-9][a-z0-9-]*):(.*)$/s.exec(body.trim());
+    if (scoped && scoped[2] !== "runs") {
+      const study = options.studies?.get(scoped[2]);
+      if (study === undefined) {
+        throw new FindingsError(
+          placeholder,
+          `no depth study "${scoped[2]}" has tables (known: ${
+            [...options.studies?.keys() ?? []].join(", ")
+          })`,
+        );
+      }
+      return fillFindings(`{{${scoped[1] ?? ""}${scoped[3]}}}`, study.summaries, {
+        complete: study.complete,
+        runs: study.runs,
+      });
+    }
     const runsLink = body.trim().startsWith("runs:");
     const parts = body.trim().replace(/^runs:/, "").split("/");
     if (

@@ -20,7 +20,7 @@ import { dirname, join, relative } from "node:path";
 import { CsvError } from "./csv.ts";
 import { summarizeByDepth } from "./aggregate.ts";
 import { chanceLevels } from "./collapse.ts";
-import { fillFindings } from "./findings.ts";
+import { fillFindings, type StudyNumbers } from "./findings.ts";
 import { slug } from "./html.ts";
 import { CLAIMS_PAGE, claimsPage } from "./pages/claims.ts";
 import { indexPage } from "./pages/index.ts";
@@ -28,7 +28,13 @@ import { depthStudyPages } from "./pages/depth_study.ts";
 import { notebookPage } from "./pages/notebook.ts";
 import { searchPage } from "./pages/search.ts";
 import { benchPage } from "./pages/bench.ts";
-import { exists, isComplete, type PageContext, readManifest } from "./pages/shared.ts";
+import {
+  exists,
+  isComplete,
+  type Manifest,
+  type PageContext,
+  readManifest,
+} from "./pages/shared.ts";
 import type { PageBlock } from "./render.ts";
 import { checkTablesAgree, readRuns } from "./tables.ts";
 
@@ -202,10 +208,22 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
   const studyManifest = hasStudy ? await readManifest(study!) : null;
   const complete = studyManifest !== null && isComplete(studyManifest);
+  // The later studies' runs, read once: their pages, and `{{experiment:...}}` placeholders.
+  const laterNumbers = new Map<string, StudyNumbers & { manifest: Manifest | null }>();
+  for (const e of later) {
+    const runs = await readRuns(dir(e)!);
+    const manifest = await readManifest(dir(e)!);
+    laterNumbers.set(e.name, {
+      runs,
+      manifest,
+      summaries: summarizeByDepth(runs, { chance: await chanceLevels(runs) }),
+      complete: manifest !== null && isComplete(manifest),
+    });
+  }
   // Filled first: a bad placeholder must stop the report before any page is replaced.
   const summaries = summarizeByDepth(studyRuns, { chance });
   const fill = (markdown: string) =>
-    fillFindings(markdown, summaries, { complete, runs: studyRuns });
+    fillFindings(markdown, summaries, { complete, runs: studyRuns, studies: laterNumbers });
   const findings = options.findings === undefined ? undefined : fill(options.findings);
   const claimsSource = options.claims ?? null;
   const claims = claimsSource === null || !hasStudy ? undefined : fill(claimsSource);
@@ -215,13 +233,11 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
       ["Overview", "index.html"],
       ...(claims === undefined ? [] : [["The paper's claims", CLAIMS_PAGE] as [string, string]]),
       ...datasets.map((d): [string, string] => [`Depth study: ${d}`, `${slug(d)}.html`]),
-      ...(await Promise.all(
-        later.map(async (e) =>
-          [...new Set((await readRuns(dir(e)!)).map((r) => r.dataset))].map((
-            d,
-          ): [string, string] => [`${e.nav ?? e.name}: ${d}`, `${slug(e.name)}-${slug(d)}.html`])
-        ),
-      )).flat(),
+      ...later.flatMap((e) =>
+        [...new Set(laterNumbers.get(e.name)!.runs.map((r) => r.dataset))].map((
+          d,
+        ): [string, string] => [`${e.nav ?? e.name}: ${d}`, `${slug(e.name)}-${slug(d)}.html`])
+      ),
       ...searches.map((e, i): [string, string] => [
         e.nav ?? (i === 0 ? "Settings search" : e.name),
         `${searchFile(e, i)}.html`,
@@ -246,13 +262,13 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
     written.push(...pages.written);
   }
   for (const e of later) {
-    const runs = await readRuns(dir(e)!);
+    const { runs, manifest } = laterNumbers.get(e.name)!;
     const pages = await depthStudyPages(
       ctx,
       dir(e)!,
       e.name,
       runs,
-      await readManifest(dir(e)!),
+      manifest,
       options.heatmapDepth,
       await chanceLevels(runs),
       { prefix: `${slug(e.name)}-`, title: e.nav ?? e.name, settings: e.intro },
