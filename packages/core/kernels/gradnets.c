@@ -92,6 +92,26 @@ INLINE void store_part(f32* p, v128_t v, i32 r) {
 //   A, read while C is written, must not overlap C or C2.
 // ---------------------------------------------------------------------------------------------
 
+// Why a 4 x 8 micro-tile (measured 2026-12-04 on AMD EPYC Zen 5, Deno 2.9.6 / V8 15.0, with
+// scripts/bench_kernels.ts and timed matmuls of 1000 x 50 by 50 x 50 and 50 x 50 by 50 x 50):
+// V8 issues all the loads of a k step before its arithmetic (see the code Node's V8 prints with
+// --print-wasm-code), so they are all live at once, and it allocates 15 SIMD registers (xmm15 is
+// its scratch): 8 accumulators + 2 B vectors + 4 broadcasts + 1 product fill them. A 5 x 8 tile spills (60-70% slower), and is no faster than
+// 4 x 8 even when clang is made to emit each row's broadcast right before its products (an empty
+// asm per row); unrolling k by 2 spills too (20-25% slower). Within +-5% of this kernel: packing
+// each 4-row block of A and splitting its lanes with shuffles, reading A^T's 4 rows as one vector,
+// fusing the epilogue into the micro-kernel (no tile), row blocks outermost, and kernels for 1-3
+// remainder rows instead of a zero-padded packed panel. The k loop alone runs at about 6.3 G
+// vector multiply-adds/s, 84% of the 7.5 G the same loop reaches with every operand in a
+// register: without FMA the floating-point units are the limit, not the loads or their bounds
+// checks. What is left is in the remainders of width 50 (= 12 * 4 + 2 rows at batch 50, and
+// 6 * 8 + 2 columns): 2000 products of M x 50 by 50 x N take 11.1 ms of CPU time at 48 x 48,
+// 12.4 at 50 x 48 (the last 2 rows go through a zero-padded packed panel), 12.1 at 48 x 50 (the
+// narrow panel: 62% of a full panel's time for 25% of its columns) and 13.6 at 50 x 50. Kernels
+// of their own for the last 1-3 rows, and the narrow panel with the rows in the lanes (a vector
+// of A's 4 rows per k, transposed on the way from row-major A, times broadcasts of B), took
+// 50 x 50 to 13.1 ms and evaluation's 1000 x 50 by 50 x 50 2% faster: not worth their code. The
+// narrow panel stays dear because it reads A again for 2 columns.
 #define NV 2  // vectors per micro-tile row
 #define NR (4 * NV)
 #define MR 4  // micro-tile rows: the 4 lanes of a packed A vector
