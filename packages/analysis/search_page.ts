@@ -20,10 +20,7 @@ import type { RunRow } from "./tables.ts";
  */
 export function settingLabel(run: RunRow): string {
   const c = run.columns;
-  const optimizer = c.optimizer === "interpolate"
-    ? `${c.optimizer_from} ${c.optimizer_from_learning_rate} -> ${c.optimizer_to} ${c.optimizer_to_learning_rate}`
-    : `${c.optimizer} ${c.optimizer_learning_rate}`;
-  const parts = [optimizer, c.gradient_clip ? `clip ${c.gradient_clip}` : "no clip"];
+  const parts = [optimizerLabel(run), c.gradient_clip ? `clip ${c.gradient_clip}` : "no clip"];
   // Only GradNets use g; the baselines' schedule is a placeholder.
   if (architectureEntry(c.architecture)?.gradNet && c.schedule === "window") {
     parts.push(`ramp ${c.schedule_start}..${c.schedule_end}`);
@@ -37,6 +34,24 @@ export function settingLabel(run: RunRow): string {
   if (c.dropout && c.dropout !== "none") parts.push(`${c.dropout} dropout ${c.dropout_rate}`);
   if (c.batch_norm && c.batch_norm !== "none") parts.push(`${c.batch_norm} batch norm`);
   return parts.join(", ");
+}
+
+/** A learning rate in words: 3 significant digits (a third of 3e-4 reads 0.0001). */
+function rate(value: string | undefined): string {
+  const n = Number(value);
+  return value === undefined || value === "" || !Number.isFinite(n)
+    ? String(value ?? "")
+    : String(Number(n.toPrecision(3)));
+}
+
+/** The optimiser of a run and its learning rate, e.g. `adam 0.001` or `adam 0.001 -> momentum 0.01`. */
+function optimizerLabel(run: RunRow): string {
+  const c = run.columns;
+  return c.optimizer === "interpolate"
+    ? `${c.optimizer_from} ${rate(c.optimizer_from_learning_rate)} -> ${c.optimizer_to} ${
+      rate(c.optimizer_to_learning_rate)
+    }`
+    : `${c.optimizer} ${rate(c.optimizer_learning_rate)}`;
 }
 
 /**
@@ -84,7 +99,7 @@ export function searchBlocks(
     setting: settingLabel(r),
     optimizer: r.columns.optimizer === "interpolate"
       ? `${r.columns.optimizer_from} -> ${r.columns.optimizer_to}`
-      : `${r.columns.optimizer} ${r.columns.optimizer_learning_rate}`,
+      : optimizerLabel(r),
     validationAccuracy: r.finalValidationAccuracy,
     status: r.status,
     chosen: winners.get(r.architectureLabel) === r,
