@@ -8,7 +8,9 @@
  * (FIRST_STAGE).
  *
  * Estimated compute, from the v1 timings on an AMD EPYC core (4.7 s an epoch at depth 50): 98
- * runs x 5 epochs, about 40 minutes; `deno task experiment search-v2 --list` lists the runs.
+ * runs x 5 epochs, about 40 minutes (it trained in 13 minutes on 2 workers; its timings.csv has
+ * the sum); `deno task experiment search-v2 --list` lists the runs. No refinement beat a
+ * first-stage winner, so `CHOSEN` holds the first stage's (`FIRST_STAGE`).
  *
  * @module
  */
