@@ -69,7 +69,8 @@ export function isCollapsed(
 const shares = new Map<string, Promise<number | undefined>>();
 
 /**
- * The chance level of every run's test split, computed from the labels as `@gradnets/data`
+ * The chance level of every run's test split (or validation split, for the searches, which read
+ * only that one), computed from the labels as `@gradnets/data`
  * loads them (the dataset a run names and its `data_limit`), each dataset loaded once per
  * process. A dataset that cannot be loaded has no chance level (its runs are never marked).
  *
@@ -79,8 +80,12 @@ const shares = new Map<string, Promise<number | undefined>>();
  * chance(mnistRun); // 0.1135
  * ```
  */
-export async function chanceLevels(runs: readonly RunRow[]): Promise<ChanceLevel> {
-  const key = (run: RunRow) => JSON.stringify([run.dataset, run.columns.data_limit ?? ""]);
+export async function chanceLevels(
+  runs: readonly RunRow[],
+  /** Whose chance level: the test split's (the default) or the validation split's. */
+  split: "test" | "validation" = "test",
+): Promise<ChanceLevel> {
+  const key = (run: RunRow) => JSON.stringify([run.dataset, run.columns.data_limit ?? "", split]);
   const known = new Map<string, number | undefined>();
   for (const run of runs) {
     const k = key(run);
@@ -90,7 +95,7 @@ export async function chanceLevels(runs: readonly RunRow[]): Promise<ChanceLevel
       shares.set(
         k,
         loadDataset(run.dataset, limit > 0 ? { limit } : {}).then(
-          (dataset) => largestClassShare(dataset.test.labels),
+          (dataset) => largestClassShare(dataset[split].labels),
           () => undefined,
         ),
       );

@@ -9,6 +9,7 @@ import { type SearchPoint, searchResultsSpec } from "./specs/search_results.ts";
 import type { Provenance } from "./specs/common.ts";
 import { architectureEntry } from "@gradnets/core";
 import type { RunRow } from "./tables.ts";
+import { type ChanceLevel, isCollapsed } from "./collapse.ts";
 
 /**
  * The setting of a search run in words, e.g. `adam 0.001, clip 1, ramp 0..0.25, orthogonal init`.
@@ -89,7 +90,10 @@ export function searchBlocks(
   chosen?: ReadonlyMap<string, string>,
   /** The overview figure's id (and file name). */
   figureId = "search",
+  /** The chance level of each run's validation split, for marking collapsed settings. */
+  chance?: ChanceLevel,
 ): Promise<PageBlock[]> {
+  const collapsed = (r: RunRow) => isCollapsed(r.status, r.finalValidationAccuracy, chance?.(r));
   // Every run of a search has the same depth and epochs; the caption names them.
   const depths = [...new Set(runs.map((r) => r.depth))].join(" or ");
   const epochs = [...new Set(runs.map((r) => r.epochs))].join(" or ");
@@ -119,13 +123,16 @@ export function searchBlocks(
       kind: "table",
       caption:
         "The setting chosen for each architecture (highest validation accuracy), and whether " +
-        "experiments/settings.ts uses it in the depth study.",
+        "experiments/settings.ts uses it in the depth study. Collapsed: settings that completed " +
+        "every epoch at the chance level of the validation split (its largest class share + " +
+        "0.5 points: a constant prediction), counted apart from the diverged ones.",
       columns: [
         "architecture",
         "chosen setting",
         "validation accuracy",
         "settings tried",
         "diverged",
+        "collapsed",
         "used by the study",
       ],
       rows: [...winners.entries()].map(([label, run]) => {
@@ -135,9 +142,12 @@ export function searchBlocks(
           settingLabel(run),
           run.finalValidationAccuracy === null
             ? "-"
-            : `${(100 * run.finalValidationAccuracy).toFixed(2)}%`,
+            : `${(100 * run.finalValidationAccuracy).toFixed(2)}%${
+              collapsed(run) ? " (collapsed)" : ""
+            }`,
           String(tried.length),
           String(tried.filter((r) => r.status === "diverged").length),
+          String(tried.filter(collapsed).length),
           usedByStudy(chosen?.get(label), run, runs),
         ];
       }),

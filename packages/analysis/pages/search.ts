@@ -11,6 +11,7 @@ import { escapeHtml, htmlPage } from "../render.ts";
 import { searchBlocks } from "../search_page.ts";
 import type { Provenance } from "../specs/common.ts";
 import { readRuns } from "../tables.ts";
+import { chanceLevels } from "../collapse.ts";
 import {
   commonSettings,
   figure,
@@ -66,6 +67,7 @@ export async function searchPage(
       (id, spec, caption, data) => figure(options.out, id, spec, caption, data as Row[]),
       options.chosen,
       file,
+      await chanceLevels(runs, "validation"),
     );
     const path = join(options.out, `${file}.html`);
     await writeFileAtomic(
