@@ -21,6 +21,7 @@ import {
   commonSettings,
   comparisonTables,
   curvePoints,
+  dependsOnG,
   figure,
   incompleteLine,
   incompleteNotice,
@@ -86,6 +87,7 @@ export async function depthStudyPages(
           runs,
           summaries,
           provenance,
+          gradual: new Set(runs.filter(dependsOnG).map((r) => r.label)),
         }),
         `Test error (1 - test accuracy, at each run's best validation epoch) against depth, both axes logarithmic: one line per architecture (baselines dashed, GradNets solid), the mean over seeds with a band from the best to the worst seed, a circle per seed. Crosses in the top row mark architectures with runs that diverged (NaN or infinite loss) at that depth; a diverged run that completed an epoch before keeps that epoch's accuracy in the mean. Click a legend entry to highlight an architecture; drag up or down to pan and shift + wheel to zoom the error axis; double-click to reset; hover for the numbers.`,
         runs.map((r) => ({

@@ -31,6 +31,11 @@ export interface AccuracyVsDepthInput {
   readonly summaries: readonly DepthSummary[];
   /** The settings, in one line under the title. */
   readonly provenance: Provenance;
+  /**
+   * The labels drawn solid, as GradNets: those whose network depends on g (default: the labels
+   * of runs whose architecture is a GradNet in the registry).
+   */
+  readonly gradual?: ReadonlySet<string>;
 }
 
 /** Where the row of diverged runs sits on the error axis (above 100% error). */
@@ -58,7 +63,7 @@ export const HIGHLIGHT_PARAM = "highlight";
  * ```
  */
 export function accuracyVsDepthSpec(input: AccuracyVsDepthInput): VegaLiteSpec {
-  const gradNets = new Set(
+  const gradNets = input.gradual ?? new Set(
     input.runs.filter((r) => architectureEntry(r.architecture)?.gradNet).map((r) => r.label),
   );
   const style = seriesStyle([...new Set(input.summaries.map((s) => s.label))], gradNets);

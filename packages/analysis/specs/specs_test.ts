@@ -87,6 +87,23 @@ Deno.test("headline: log error against log depth, dashed baselines, a legend tha
   assert.equal((spec.config as { axis: { labelLimit: number } }).axis.labelLimit, 0);
 });
 
+Deno.test("headline: the labels it is told depend on g are drawn solid, as GradNets", () => {
+  // plain here stands for a baseline made gradual by an option (an input stage, batch norm).
+  const spec = accuracyVsDepthSpec({
+    title: "t",
+    runs,
+    summaries: summarizeByDepth(runs),
+    provenance,
+    gradual: new Set(["plain"]),
+  });
+  const line = (spec.layer as Layer[])[1];
+  assert.deepEqual(line.encoding.strokeDash.scale!.range, [[6, 3], [1, 0]]);
+  assert.deepEqual(
+    (line.encoding.strokeDash.scale as { domain?: unknown[] }).domain,
+    ["grelu", "plain"],
+  );
+});
+
 Deno.test("learning curves: mean over seeds with a band, log error and clipped log loss by depth, a dropdown, g(t) below", () => {
   const points = [10, 50].flatMap((depth) =>
     [1, 2].flatMap((seed) =>
