@@ -54,6 +54,13 @@ export const studyV2: Experiment = {
     nav: "Study v2",
     intro:
       "each with its depth-50 winner below depth 200 and its depth-200 winner at depth 200 (both chosen on the validation split), five seeds at depths 50 and 200",
+    // The goal: a GradNet at or above ReZero (within its 95% interval) from depth 50 to
+    // 200 on both datasets, and at least 97.5% on MNIST at depths 50 and 200.
+    goal: {
+      reference: "rezero",
+      depths: [50, 100, 200],
+      accuracy: { dataset: "mnist", value: 0.975, depths: [50, 200] },
+    },
   },
   runs: ({ quick }) =>
     grid({

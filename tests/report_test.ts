@@ -312,6 +312,8 @@ Deno.test("a later depth study and a later search get pages of their own, in the
     assert.match(v2, /<title>GradNets Study v2: mnist<\/title>/);
     assert.match(v2, /depth-200 winner at depth 200/);
     assert.match(v2, /figures\/study-v2-mnist-accuracy-vs-depth\.svg/);
+    assert.match(v2, /<table id="mnist-goal">/, "study v2 checks its goal");
+    assert.doesNotMatch(firstMnist, /id="mnist-goal"/);
     // The first study's page is the same but for the navigation.
     const withoutNav = (html: string) => html.replace(/<nav>[\s\S]*?<\/nav>/, "");
     assert.equal(

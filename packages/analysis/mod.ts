@@ -18,6 +18,7 @@ export * from "./collapse.ts";
 export * from "./comparisons.ts";
 export * from "./csv.ts";
 export * from "./findings.ts";
+export * from "./goal.ts";
 export { publishedRunId, snakeCase } from "./pages/shared.ts";
 export * from "./html.ts";
 export * from "./readme.ts";

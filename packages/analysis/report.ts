@@ -21,6 +21,7 @@ import { CsvError } from "./csv.ts";
 import { summarizeByDepth } from "./aggregate.ts";
 import { chanceLevels } from "./collapse.ts";
 import { fillFindings, type StudyNumbers } from "./findings.ts";
+import type { StudyGoal } from "./goal.ts";
 import { slug } from "./html.ts";
 import { CLAIMS_PAGE, claimsPage } from "./pages/claims.ts";
 import { indexPage } from "./pages/index.ts";
@@ -50,7 +51,13 @@ export { commonSettings } from "./pages/shared.ts";
  * depth study, one clause) or what it tried (a search, a paragraph).
  */
 export type ReportPage =
-  | { readonly page: "depth-study"; readonly nav?: string; readonly intro?: string }
+  | {
+    readonly page: "depth-study";
+    readonly nav?: string;
+    readonly intro?: string;
+    /** What the study sets out to show: its pages check it at each depth. */
+    readonly goal?: StudyGoal;
+  }
   | {
     readonly page: "search";
     readonly chosen?: ReadonlyMap<string, string>;
@@ -271,7 +278,7 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
       manifest,
       options.heatmapDepth,
       await chanceLevels(runs),
-      { prefix: `${slug(e.name)}-`, title: e.nav ?? e.name, settings: e.intro },
+      { prefix: `${slug(e.name)}-`, title: e.nav ?? e.name, settings: e.intro, goal: e.goal },
     );
     written.push(...pages.written);
   }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { runAccuracy, summarizeByDepth } from "../aggregate.ts";
 import type { ChanceLevel } from "../collapse.ts";
 import { headlineComparisons } from "../comparisons.ts";
+import { checkGoal, goalTable, type StudyGoal } from "../goal.ts";
 import { writeFileAtomic } from "../csv.ts";
 import { slug } from "../html.ts";
 import { escapeHtml, htmlPage, type PageBlock } from "../render.ts";
@@ -41,6 +42,8 @@ export interface DepthStudyPageOptions {
   readonly title?: string;
   /** How the architectures' settings were chosen, one sentence (plain text). */
   readonly settings?: string;
+  /** What the study sets out to show: a table checks it at each depth. */
+  readonly goal?: StudyGoal;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function depthStudyPages(
     for (const dataset of datasets) {
       const runs = studyRuns.filter((r) => r.dataset === dataset);
       const summaries = summarizeByDepth(runs, { chance });
+      const gradual = new Set(runs.filter(dependsOnG).map((r) => r.label));
       const level = runs.length > 0 ? chance?.(runs[0]) : undefined;
       const provenance: Provenance = { settings: commonSettings(runs), notice };
       const headline = await figure(
@@ -87,7 +91,7 @@ export async function depthStudyPages(
           runs,
           summaries,
           provenance,
-          gradual: new Set(runs.filter(dependsOnG).map((r) => r.label)),
+          gradual,
         }),
         `Test error (1 - test accuracy, at each run's best validation epoch) against depth, both axes logarithmic: one line per architecture (baselines dashed, GradNets solid), the mean over seeds with a band from the best to the worst seed, a circle per seed. Crosses in the top row mark architectures with runs that diverged (NaN or infinite loss) at that depth; a diverged run that completed an epoch before keeps that epoch's accuracy in the mean. Click a legend entry to highlight an architecture; drag up or down to pan and shift + wheel to zoom the error axis; double-click to reset; hover for the numbers.`,
         runs.map((r) => ({
@@ -107,6 +111,9 @@ export async function depthStudyPages(
       const table = summaryTable(summaries, dataset, "best-validation", level);
       const finalTable = summaryTable(summaries, dataset, "final", level);
       const comparisons = comparisonTables(headlineComparisons(runs), summaries, dataset);
+      const goal = page.goal === undefined
+        ? []
+        : [goalTable(checkGoal(summaries, gradual, page.goal), page.goal, dataset)];
       headlines.set(dataset, [headline, table, finalTable]);
       const curves = await figure(
         options.out,
@@ -124,6 +131,7 @@ export async function depthStudyPages(
       const heatRuns = runs.filter((r) => r.depth === depth && r.seed === firstSeed);
       const sections: [string, string][] = [
         [`${prefix}${slug(dataset)}-accuracy-vs-depth`, "test error against depth"],
+        ...(goal.length > 0 ? [[`${dataset}-goal`, "the goal"] as [string, string]] : []),
         [`${dataset}-table`, "tables"],
         [`${slug(dataset)}-comparisons`, "comparisons with p-values"],
         [`${prefix}${slug(dataset)}-learning-curves`, "learning curves"],
@@ -152,6 +160,7 @@ export async function depthStudyPages(
           }.</p>`,
         },
         headline,
+        ...goal,
         table,
         finalTable,
         {
