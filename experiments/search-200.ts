@@ -32,6 +32,11 @@ import {
 } from "./settings.ts";
 import { chosenSearchRuns } from "./search.ts";
 
+/** The conditions of every run of the search at depth 200 (`--quick`: depth 50). */
+function search200Conditions(quick: boolean): Partial<RunConfig> {
+  return { ...searchConditions(quick), depth: quick ? 50 : 200 };
+}
+
 /** The settings tried at depth 200 around an architecture's depth-50 winner. */
 export function depth200Space(entry: ArchitectureEntry): Chosen[] {
   const winner = depth50Setting(entry);
@@ -56,14 +61,14 @@ export const search200: Experiment = {
     chosen: chosenSearchRuns(
       [...ARCHITECTURE_ENTRIES, ...V2_ENTRIES],
       depth200Setting,
-      { ...searchConditions(false), depth: 200 },
+      search200Conditions(false),
     ),
     nav: "Search at depth 200",
     intro:
       "Where the headline claim lives: every architecture, baselines included, tried at depth 200 with its depth-50 setting, the same at a third of its learning rate, the same with the gradient norm clipped at 0.5, and for GradNets with g rising over twice as long; 5 epochs on MNIST. The best by validation accuracy is the setting of study v2 at depth 200; the test split is not evaluated here.",
   },
   runs: ({ quick }) => {
-    const conditions: Partial<RunConfig> = { ...searchConditions(quick), depth: quick ? 50 : 200 };
+    const conditions = search200Conditions(quick);
     return [...ARCHITECTURE_ENTRIES, ...V2_ENTRIES].flatMap((entry) =>
       (quick ? depth200Space(entry).slice(0, 1) : depth200Space(entry)).map((settings) =>
         configFor(entry, settings, conditions)

@@ -15,11 +15,12 @@
  * seed and dataset) is the same run, with the same id, and is not trained again.
  *
  * Estimated compute, declared before training from the v3 timings of the stored runs (about
- * 0.09 s per layer and epoch on an AMD EPYC core, 1.3 to 1.4 times that for the leaky GReLU and
- * highway layers): 532 runs, of which 300 are v1's; the 232 it adds take about 12 hours of
- * training, 6 on 2 workers. With the search at depth 200 (49 runs, about 1.3 hours) and the
- * attention study (64 new runs, about 1.1 hours), study v2 adds about 14.5 hours of training,
- * about 7.3 on 2 workers. `deno task experiment study-v2 --list` lists the runs.
+ * 0.09 s per layer and epoch on an AMD EPYC core, 1.35 times that for the leaky GReLU and
+ * highway layers): 532 runs, of which 258 are v1's (every v1 config below depth 200, and at
+ * depth 200 those whose depth-200 winner is their depth-50 setting); the 274 it adds take about
+ * 16.5 hours of training, 8.3 on 2 workers. With the search at depth 200 (49 runs, 1h14m) and
+ * the attention study (64 new runs, about 1.1 hours), study v2 adds about 19 hours of training,
+ * about 9.5 on 2 workers. `deno task experiment study-v2 --list` lists the runs.
  *
  * `--quick` keeps depths 10 to 50, one seed and 2 epochs.
  *

@@ -11,7 +11,12 @@ import { depthStudy } from "../experiments/depth-study.ts";
 import { EXPERIMENTS } from "../experiments/main.ts";
 import { seedNotebook } from "../experiments/seed-notebook.ts";
 import { studyV2 } from "../experiments/study-v2.ts";
-import { ARCHITECTURE_ENTRIES, depth200Setting, V2_ENTRIES } from "../experiments/settings.ts";
+import {
+  ARCHITECTURE_ENTRIES,
+  CHOSEN_200,
+  depth200Setting,
+  V2_ENTRIES,
+} from "../experiments/settings.ts";
 
 Deno.test("each experiment declares its own report page", () => {
   assert.deepEqual(EXPERIMENTS.map((e) => [e.name, e.report?.page]), [
@@ -31,9 +36,21 @@ Deno.test("study v2 adds to v1: 14 architectures, 5 seeds at depths 50 and 200, 
   assert.equal(ids.size, runs.length);
   const count = (depth: number) => runs.filter((c) => c.depth === depth).length;
   assert.deepEqual([10, 20, 50, 100, 200].map(count), [84, 84, 140, 84, 140]);
-  // Every v1 config below depth 200 is the same run, with the same id: it is not trained twice.
-  for (const config of depthStudy.runs({ quick: false }).filter((c) => c.depth < 200)) {
+  // Every v1 config below depth 200 is the same run, with the same id: it is not trained twice;
+  // at depth 200 only the architectures that keep their depth-50 setting share v1's runs.
+  const v1 = depthStudy.runs({ quick: false });
+  for (const config of v1.filter((c) => c.depth < 200)) {
     assert.ok(ids.has(runId(config)), `v1 run ${runId(config)} is not in study v2`);
+  }
+  const shared = v1.filter((c) => ids.has(runId(c)));
+  const keep200 = [...ARCHITECTURE_ENTRIES].filter((e) => CHOSEN_200[e.name] === undefined);
+  assert.equal(shared.length, 240 + keep200.length * 2 * 3);
+  assert.equal(runs.length - shared.length, 274, "the runs study-v2.ts declares it adds");
+  for (const name of Object.keys(CHOSEN_200)) {
+    assert.ok(
+      [...ARCHITECTURE_ENTRIES, ...V2_ENTRIES].some((e) => e.name === name),
+      `CHOSEN_200 names ${name}, which is no architecture of the studies`,
+    );
   }
   // At depth 200 each architecture trains with its depth-200 setting.
   for (const entry of [...ARCHITECTURE_ENTRIES, ...V2_ENTRIES]) {

@@ -20,8 +20,9 @@ import type { RunRow } from "./tables.ts";
 export const COLLAPSE_MARGIN = 0.005;
 
 /**
- * The chance level of each run's test split, the share of its largest class; undefined where it
- * is not known (the run is then never marked collapsed).
+ * The chance level of each run's test split (or validation split, see
+ * {@linkcode chanceLevels}), the share of its largest class; undefined where it is not known (the
+ * run is then never marked collapsed).
  */
 export type ChanceLevel = (run: RunRow) => number | undefined;
 

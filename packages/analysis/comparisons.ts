@@ -9,7 +9,12 @@
  * @module
  */
 
-import { architectureEntry } from "@gradnets/core";
+import {
+  architectureEntry,
+  type InputStage,
+  inputStageEntry,
+  inputStageLabel,
+} from "@gradnets/core";
 import { type AccuracyKind, runAccuracy } from "./aggregate.ts";
 import { dependsOnG, snakeCase } from "./pages/shared.ts";
 import { type PermutationResult, permutationTest, type WelchResult, welchTest } from "./stats.ts";
@@ -145,12 +150,21 @@ export function lateLabels(runs: readonly RunRow[], label: string): string[] {
   ];
 }
 
-/** The input stage that depends on g, and the stages at its ends (see `layers/pooling.ts`). */
-const GRADUAL_STAGE = "gradual-pool";
-const STAGE_ENDS: readonly [ComparisonKind, string][] = [
-  ["late", "attention-pool"],
-  ["early", "average-pool"],
-];
+/**
+ * The labels of the same network with a GradNet input stage replaced by each of its ends
+ * (the registry's `ends`: attention pooling late, average pooling early), where the run has one.
+ */
+function stageEndLabels(run: RunRow, label: string): [ComparisonKind, string][] {
+  const kind = run.columns.input_stage;
+  const ends = inputStageEntry(kind)?.ends;
+  const window = Number(run.columns.input_stage_window);
+  if (!kind || !ends || !Number.isInteger(window)) return [];
+  const own = `+${inputStageLabel({ kind, window } as InputStage)}`;
+  return ([["late", ends.late], ["early", ends.early]] as const).map(([which, end]) => [
+    which,
+    label.replace(own, `+${inputStageLabel({ kind: end, window } as InputStage)}`),
+  ]);
+}
 
 /**
  * Every headline comparison of a study's runs: for each dataset and depth, the best GradNet
@@ -204,16 +218,18 @@ export function headlineComparisons(runs: readonly RunRow[]): Comparison[] {
         comparisons.push(compareSides("best", dataset, depth, bestGradNet, bestBaseline));
       }
       for (const label of labels.filter((l) => gradual.has(l))) {
-        // A gradual input stage becomes its attention stage at g = 1, not the bare network.
-        const staged = label.includes(`+${GRADUAL_STAGE}-`);
-        for (const late of staged ? [] : lateLabels(here, label)) {
+        const own = here.find((r) => r.label === label)!;
+        const ends = stageEndLabels(own, label);
+        // A baseline made gradual by its input stage becomes that stage's late end at g = 1,
+        // not the bare network: its comparisons are with the ends.
+        const gradNetLayers = architectureEntry(own.architecture)?.gradNet === true;
+        for (const late of ends.length > 0 && !gradNetLayers ? [] : lateLabels(here, label)) {
           comparisons.push(
             compareSides("late", dataset, depth, sides.get(label)!, sides.get(late)!),
           );
         }
-        // The gradual input stage against both of its ends trained alone (the same network).
-        for (const [kind, end] of STAGE_ENDS) {
-          const other = label.replace(`+${GRADUAL_STAGE}-`, `+${end}-`);
+        // A GradNet input stage against both of its ends trained alone (the same network).
+        for (const [kind, other] of ends) {
           if (other !== label && sides.has(other)) {
             comparisons.push(
               compareSides(kind, dataset, depth, sides.get(label)!, sides.get(other)!),

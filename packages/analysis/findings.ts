@@ -10,7 +10,7 @@
  *   their means with Welch's and the permutation test's p-values (`comparisonText`);
  * - `{{runs:dataset/label/depth}}`: links to the label's run files, `../results/runs/<id>.json`;
  * - `{{experiment:...}}` and `{{runs:experiment:...}}`: any of the above from another depth
- *   study, e.g. `{{study-v2:mnist/rezero/200}}`.
+ *   study, e.g. `{{study-v2:mnist/rezero/200}}` ("n/a (not trained yet)" while it has no runs).
  *
  * @module
  */
@@ -99,7 +99,9 @@ const PLACEHOLDER = /\{\{([^{}\n]*)\}\}/g;
  * );
  * const studies = new Map([["v2", { summaries: summarizeByDepth(runs), runs, complete: true }]]);
  * assert.equal(fillFindings("{{v2:mnist/grelu/50}}", [], { studies }), "95.00 ± 12.71");
- * assert.throws(() => fillFindings("{{v3:mnist/grelu/50}}", [], { studies }), /"v3"/);
+ * assert.throws(() => fillFindings("{{v2:mnist/gerlu/50}}", [], { studies }), /\{\{v2:mnist\/gerlu\/50\}\}: .*gerlu/);
+ * const training = new Map([["v3", { summaries: [], runs: [], complete: false }]]);
+ * assert.equal(fillFindings("{{v3:mnist/grelu/50}}", [], { studies: training }), "n/a (not trained yet)");
  * ```
  */
 export function fillFindings(
@@ -111,22 +113,25 @@ export function fillFindings(
   const labels = new Set(summaries.map((s) => s.label).sort());
   const depths = new Set(summaries.map((s) => s.depth).sort((a, b) => a - b));
   return markdown.replace(PLACEHOLDER, (placeholder, body: string) => {
-    // {{experiment:...}}: the same placeholder, filled from another study's numbers.
+    // {{experiment:...}}: the same placeholder, filled from another study's numbers (only for
+    // a study it knows, so that a dataset such as idx:folder still reads as a dataset).
     const scoped = /^(runs:)?([a-z0-9][a-z0-9-]*):(.*)$/s.exec(body.trim());
-    if (scoped && scoped[2] !== "runs") {
-      const study = options.studies?.get(scoped[2]);
-      if (study === undefined) {
+    const study = scoped ? options.studies?.get(scoped[2]) : undefined;
+    if (scoped && study !== undefined) {
+      if (study.summaries.length === 0 && !study.complete) return "n/a (not trained yet)";
+      try {
+        return fillFindings(`{{${scoped[1] ?? ""}${scoped[3]}}}`, study.summaries, {
+          complete: study.complete,
+          runs: study.runs,
+        });
+      } catch (error) {
+        if (!(error instanceof FindingsError)) throw error;
+        // Name the placeholder as written, study and all.
         throw new FindingsError(
           placeholder,
-          `no depth study "${scoped[2]}" has tables (known: ${
-            [...options.studies?.keys() ?? []].join(", ")
-          })`,
+          error.message.slice(`findings: ${error.placeholder}: `.length),
         );
       }
-      return fillFindings(`{{${scoped[1] ?? ""}${scoped[3]}}}`, study.summaries, {
-        complete: study.complete,
-        runs: study.runs,
-      });
     }
     const runsLink = body.trim().startsWith("runs:");
     const parts = body.trim().replace(/^runs:/, "").split("/");

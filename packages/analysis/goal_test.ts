@@ -50,13 +50,14 @@ Deno.test("goal: the best GradNet against the reference's interval, with the sho
     c.depth,
     c.best?.label,
     c.reached,
-    Number(c.shortfall!.toFixed(6)),
+    c.shortfall === null ? null : Number(c.shortfall.toFixed(6)),
     c.target,
   ]);
   assert.deepEqual(rows, [
     ["mnist", 50, "a", true, 0, true],
     ["mnist", 200, "a", false, 0.6, false],
     ["fashion-mnist", 50, "a", true, 0, null],
+    ["fashion-mnist", 200, undefined, null, null, null], // not measured yet: a row of "-"
   ]);
   const table = goalTable(checks, goal, "mnist");
   assert.equal(table.kind, "table");
@@ -70,5 +71,23 @@ Deno.test("goal: the best GradNet against the reference's interval, with the sho
 
 Deno.test("goal: nothing measured yet reads as not decided, not as failed", () => {
   const checks = checkGoal([summary("mnist", "rezero", 50, 0.978)], new Set(["a"]), goal);
-  assert.deepEqual(checks.map((c) => [c.reached, c.shortfall, c.target]), [[null, null, null]]);
+  assert.deepEqual(checks.map((c) => [c.depth, c.reached, c.shortfall, c.target]), [
+    [50, null, null, null],
+    [200, null, null, null],
+  ]);
+});
+
+Deno.test("goal: a GradNet with a diverged or collapsed seed does not count; one reference seed gives no level", () => {
+  const diverged = { ...summary("mnist", "a", 50, 0.99), diverged: 1 };
+  const collapsed = { ...summary("mnist", "b", 50, 0.98), collapsed: 1 };
+  const steady = summary("mnist", "c", 50, 0.96);
+  const [check] = checkGoal(
+    [summary("mnist", "rezero", 50, 0.978), diverged, collapsed, steady],
+    new Set(["a", "b", "c"]),
+    goal,
+  );
+  assert.equal(check.best?.label, "c");
+  const single = { ...summary("mnist", "rezero", 50, 0.95), measured: 1 };
+  const [alone] = checkGoal([single, steady], new Set(["c"]), goal);
+  assert.deepEqual([alone.best?.label, alone.reached, alone.target], ["c", null, false]);
 });

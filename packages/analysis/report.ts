@@ -19,7 +19,7 @@
 import { dirname, join, relative } from "node:path";
 import { CsvError } from "./csv.ts";
 import { summarizeByDepth } from "./aggregate.ts";
-import { chanceLevels } from "./collapse.ts";
+import { type ChanceLevel, chanceLevels } from "./collapse.ts";
 import { fillFindings, type StudyNumbers } from "./findings.ts";
 import type { StudyGoal } from "./goal.ts";
 import { slug } from "./html.ts";
@@ -200,14 +200,16 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
   };
   // The first depth study is the index's and the findings'; later ones get pages of their own.
   const [studyExperiment, ...laterStudies] = reportedAll(options.experiments, "depth-study");
-  const searches = await withTables(reportedAll(options.experiments, "search"));
+  // The first declared search's page is search.html, whether or not the others have tables.
+  const declaredSearches = reportedAll(options.experiments, "search");
+  const searches = await withTables(declaredSearches);
   const notebookExperiment = reported(options.experiments, "notebook");
   const study = dir(studyExperiment);
   const notebook = dir(notebookExperiment);
   const hasStudy = study !== undefined && await exists(join(study, "runs.csv"));
   const later = await withTables(laterStudies);
   const hasNotebook = notebook !== undefined && await exists(join(notebook, "runs.csv"));
-  const searchFile = (e: ReportedExperiment, i: number) => i === 0 ? "search" : slug(e.name);
+  const searchFile = (e: ReportedExperiment) => e === declaredSearches[0] ? "search" : slug(e.name);
   const bench = options.bench ?? null;
   const hasBench = bench !== null;
   const studyRuns = hasStudy ? await readRuns(study!) : [];
@@ -215,15 +217,29 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
   const datasets = [...new Set(studyRuns.map((r) => r.dataset))];
   const studyManifest = hasStudy ? await readManifest(study!) : null;
   const complete = studyManifest !== null && isComplete(studyManifest);
-  // The later studies' runs, read once: their pages, and `{{experiment:...}}` placeholders.
-  const laterNumbers = new Map<string, StudyNumbers & { manifest: Manifest | null }>();
+  // The later studies' runs, read once: their pages, and `{{experiment:...}}` placeholders
+  // (a declared study without tables yet reads "n/a (not trained yet)").
+  const laterNumbers = new Map<
+    string,
+    StudyNumbers & { manifest: Manifest | null; chance: ChanceLevel }
+  >(
+    laterStudies.map((e) => [e.name, {
+      runs: [],
+      manifest: null,
+      summaries: [],
+      complete: false,
+      chance: () => undefined,
+    }]),
+  );
   for (const e of later) {
     const runs = await readRuns(dir(e)!);
     const manifest = await readManifest(dir(e)!);
+    const chance = await chanceLevels(runs);
     laterNumbers.set(e.name, {
       runs,
       manifest,
-      summaries: summarizeByDepth(runs, { chance: await chanceLevels(runs) }),
+      chance,
+      summaries: summarizeByDepth(runs, { chance }),
       complete: manifest !== null && isComplete(manifest),
     });
   }
@@ -245,9 +261,9 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
           d,
         ): [string, string] => [`${e.nav ?? e.name}: ${d}`, `${slug(e.name)}-${slug(d)}.html`])
       ),
-      ...searches.map((e, i): [string, string] => [
-        e.nav ?? (i === 0 ? "Settings search" : e.name),
-        `${searchFile(e, i)}.html`,
+      ...searches.map((e): [string, string] => [
+        e.nav ?? (e === declaredSearches[0] ? "Settings search" : e.name),
+        `${searchFile(e)}.html`,
       ]),
       ...(hasNotebook ? [["The 2015 notebook", "seed-notebook.html"] as [string, string]] : []),
       ...(hasBench ? [["Speed", "bench.html"] as [string, string]] : []),
@@ -269,7 +285,7 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
     written.push(...pages.written);
   }
   for (const e of later) {
-    const { runs, manifest } = laterNumbers.get(e.name)!;
+    const { runs, manifest, chance } = laterNumbers.get(e.name)!;
     const pages = await depthStudyPages(
       ctx,
       dir(e)!,
@@ -277,7 +293,7 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
       runs,
       manifest,
       options.heatmapDepth,
-      await chanceLevels(runs),
+      chance,
       { prefix: `${slug(e.name)}-`, title: e.nav ?? e.name, settings: e.intro, goal: e.goal },
     );
     written.push(...pages.written);
@@ -286,10 +302,10 @@ async function buildInto(options: ReportOptions): Promise<string[]> {
     written.push(await claimsPage(ctx, claims, studyManifest, studyExperiment!.name));
   }
   if (hasNotebook) written.push(await notebookPage(ctx, notebook!, notebookExperiment!.name));
-  for (const [i, e] of searches.entries()) {
+  for (const e of searches) {
     written.push(
       await searchPage(ctx, dir(e)!, e.name, e.chosen, {
-        file: searchFile(e, i),
+        file: searchFile(e),
         title: e.nav,
         intro: e.intro,
       }),

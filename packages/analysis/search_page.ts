@@ -123,7 +123,7 @@ export function searchBlocks(
       kind: "table",
       caption:
         "The setting chosen for each architecture (highest validation accuracy), and whether " +
-        "experiments/settings.ts uses it in the depth study. Collapsed: settings that completed " +
+        "experiments/settings.ts uses it in its study. Collapsed: settings that completed " +
         "every epoch at the chance level of the validation split (its largest class share + " +
         "0.5 points: a constant prediction), counted apart from the diverged ones.",
       columns: [

@@ -42,6 +42,8 @@ export interface InputStageEntry<
   readonly summary: string;
   /** Whether the stage depends on g. */
   readonly gradNet: boolean;
+  /** A GradNet stage's ends: the stages it is at g = 0 and at g = 1, trained alone to compare. */
+  readonly ends?: { readonly early: string; readonly late: string };
   /** Builds the stage's layer, named `pool`. */
   layer(stage: S, options: InputStageOptions): Layer;
   /** The configs that the tests build. */
@@ -73,6 +75,7 @@ const gradualPool: InputStageEntry<Pooling<"gradual-pool">> = {
   kind: "gradual-pool",
   summary: "y = g attention-pool(x) + (1 - g) average-pool(x): downsampling to attention",
   gradNet: true,
+  ends: { early: "average-pool", late: "attention-pool" },
   layer: (s, o) => gradualPoolLayer({ name: "pool", ...o, window: s.window }),
   testCases: [{ kind: "gradual-pool", window: 2 }],
 };
@@ -115,6 +118,22 @@ export const INPUT_STAGE_TEST_CASES: readonly InputStage[] = INPUT_STAGES.flatMa
 const BY_KIND = new Map<string, InputStageEntry>(
   INPUT_STAGES.map((entry) => [entry.kind, entry as unknown as InputStageEntry]),
 );
+
+/**
+ * The registry's entry of an input stage kind, as a results table writes it; undefined for an
+ * unknown kind (or none).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { inputStageEntry } from "@gradnets/core";
+ * assert.equal(inputStageEntry("gradual-pool")?.ends?.late, "attention-pool");
+ * assert.equal(inputStageEntry("pixels"), undefined);
+ * ```
+ */
+export function inputStageEntry(kind: string | undefined): InputStageEntry | undefined {
+  return kind === undefined ? undefined : BY_KIND.get(kind);
+}
 
 function entryOf(stage: InputStage): InputStageEntry<InputStage> {
   const entry = BY_KIND.get(stage.kind);

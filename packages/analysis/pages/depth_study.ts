@@ -131,7 +131,7 @@ export async function depthStudyPages(
       const heatRuns = runs.filter((r) => r.depth === depth && r.seed === firstSeed);
       const sections: [string, string][] = [
         [`${prefix}${slug(dataset)}-accuracy-vs-depth`, "test error against depth"],
-        ...(goal.length > 0 ? [[`${dataset}-goal`, "the goal"] as [string, string]] : []),
+        ...(goal.length > 0 ? [[`${slug(dataset)}-goal`, "the goal"] as [string, string]] : []),
         [`${dataset}-table`, "tables"],
         [`${slug(dataset)}-comparisons`, "comparisons with p-values"],
         [`${prefix}${slug(dataset)}-learning-curves`, "learning curves"],

@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { architectureEntry } from "@gradnets/core";
+import { architectureEntry, inputStageEntry } from "@gradnets/core";
 import { type AccuracyKind, type DepthSummary, headlineGrid, summaryCell } from "../aggregate.ts";
 import { COLLAPSE_MARGIN } from "../collapse.ts";
 import { type Comparison, formatP, formatPoints } from "../comparisons.ts";
@@ -245,9 +245,10 @@ export function summaryTable(
 }
 
 /**
- * The headline comparisons of one dataset as two tables: the best GradNet against the best
- * baseline at each depth (id `<dataset>-comparisons-best`), and each GradNet against its late
- * architecture trained from the start (id `<dataset>-comparisons-late`). Columns: depth, both
+ * The headline comparisons of one dataset as tables: the best GradNet against the best
+ * baseline at each depth (id `<dataset>-comparisons-best`), each GradNet against its late
+ * architecture trained from the start (id `<dataset>-comparisons-late`), and, where a study has
+ * them, gradual input stages against their early end (`<dataset>-comparisons-early`). Columns: depth, both
  * sides with their table cells, the difference of the means in points, Welch's p, the exact
  * permutation test's p with its count of splits, and the runs per side.
  */
@@ -412,7 +413,7 @@ export function dependsOnG(run: RunRow): boolean {
   const c = run.columns;
   return architectureEntry(run.architecture)?.gradNet === true ||
     c.batch_norm === "gradual" || c.dropout === "gradual" || c.optimizer === "interpolate" ||
-    c.input_stage === "gradual-pool";
+    inputStageEntry(c.input_stage)?.gradNet === true;
 }
 
 /** One learning-curve point per stored epoch of the given runs, named by `name`. */
