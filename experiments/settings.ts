@@ -211,6 +211,9 @@ export function depth50Setting(entry: ArchitectureEntry): Chosen {
 export const DEPTH_200_CHANGES = {
   "as at depth 50": (winner: Chosen): Chosen => winner,
   "a third of the learning rate": (winner: Chosen): Chosen => {
+    if (winner.optimizer.kind === "interpolate") {
+      throw new TypeError("a third of the learning rate: the winner interpolates two optimisers");
+    }
     const optimizer = winner.optimizer as BaseOptimizerConfig;
     return { ...winner, optimizer: { ...optimizer, learningRate: optimizer.learningRate / 3 } };
   },

@@ -8,6 +8,20 @@
 
 import { FIGURE_CONFIG, type VegaLiteSpec } from "./common.ts";
 
+const PALETTE = [
+  "#4c78a8",
+  "#f58518",
+  "#e45756",
+  "#72b7b2",
+  "#54a24b",
+  "#eeca3b",
+  "#b279a2",
+  "#ff9da6",
+  "#9d755d",
+  "#bab0ac",
+  "#000000",
+];
+
 /** One measured configuration of the bench: medians, ours and PyTorch's. */
 export interface BenchPoint {
   /** The series: the architecture (with the backend, when the bench ran several). */
@@ -77,7 +91,11 @@ export function benchRatiosSpec(input: BenchRatiosInput): VegaLiteSpec {
   const color = {
     field: "architecture",
     type: "nominal",
-    scale: { domain: architectures },
+    // Tableau 10 and black: one colour per architecture up to 11 (the default repeats at 11).
+    scale: {
+      domain: architectures,
+      range: architectures.map((_, i) => PALETTE[i % PALETTE.length]),
+    },
     title: "architecture (click to highlight)",
   };
   const highlight = { param: "pick", empty: true };
@@ -129,9 +147,11 @@ export function benchRatiosSpec(input: BenchRatiosInput): VegaLiteSpec {
         },
         {
           data: { values: rules },
-          mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#666", fontSize: 10 },
+          // Beside the panel's right edge, clear of the lines, which start and end at the
+          // first and last depth.
+          mark: { type: "text", align: "left", dx: 4, color: "#666", fontSize: 10 },
           encoding: {
-            x: { datum: (depths[0] ?? 10) * 0.85 },
+            x: { datum: (depths.at(-1) ?? 10) * 1.15 },
             y: { field: "ratio", type: "quantitative" },
             text: { field: "text" },
           },
@@ -156,8 +176,11 @@ export function benchRatiosSpec(input: BenchRatiosInput): VegaLiteSpec {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: input.title, anchor: "start" },
-    config: FIGURE_CONFIG,
+    // The legend clears the labels beside the right panel.
+    config: { ...FIGURE_CONFIG, legend: { ...FIGURE_CONFIG.legend, offset: 60 } },
     resolve: { scale: { y: "shared", color: "shared" } },
+    // Room beside each panel for the labels of its rules.
+    spacing: 56,
     hconcat: [
       panel(
         "training step",
