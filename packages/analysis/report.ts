@@ -331,7 +331,7 @@ function reported<P extends ReportPage["page"]>(
   experiments: readonly ReportedExperiment[],
   page: P,
 ): (ReportedExperiment & { page: P }) | undefined {
-  const found = experiments.filter((e): e is ReportedExperiment & { page: P } => e.page === page);
+  const found = reportedAll(experiments, page);
   if (found.length > 1) {
     throw new TypeError(
       `experiments ${found.map((e) => e.name).join(" and ")} both ask for the ${page} page`,
